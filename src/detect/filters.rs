@@ -1,0 +1,112 @@
+//! Gates that turn a regex hit into a finding: checksum, entropy, and the shared placeholder
+//! filter (documentation values, templates, obviously fake strings).
+
+use super::checksum;
+use super::rules::RuleDef;
+
+pub fn accept(rule: &RuleDef, value: &str) -> bool {
+    if let Some(kind) = rule.checksum {
+        if !checksum::verify(kind, value) {
+            return false;
+        }
+    }
+    if let Some(min) = rule.min_entropy {
+        if shannon_entropy(value) < min {
+            return false;
+        }
+    }
+    rule.allow_placeholder || !is_placeholder(value)
+}
+
+/// Bits of Shannon entropy per character.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = n as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words and shapes that appear in documentation and templates, never in a real random token.
+const PLACEHOLDER_MARKERS: &[&str] = &[
+    "xxxx",
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourtoken",
+    "yourkey",
+    "insert",
+    "replace",
+    "redacted",
+    "dummy",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "%s",
+    "0123456789",
+    "123456789",
+    "abcdefghij",
+    "******",
+    "......",
+    "----",
+    "____",
+    "fake",
+    "sample",
+    "notreal",
+    "not_real",
+    "not-real",
+];
+
+pub fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    // A run of 6 identical characters: `aaaaaa`, `000000`.
+    let b = lower.as_bytes();
+    b.windows(6).any(|w| w.iter().all(|&c| c == w[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_known_strings() {
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "xxxxxxxxxxxx",
+            "<your-token>",
+            "${GITHUB_TOKEN}",
+            "changeme",
+            "AKIAIOSFODNN7EXAMPLE",
+            "000000abc",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("Zr8pQ2vLm4Kx9Tn1Wb6Yc3Hd"));
+    }
+}

@@ -1,0 +1,281 @@
+//! Detection: every detector compiled once into one matcher. A literal prefilter (Aho-Corasick
+//! over all rules' keywords) finds candidate windows; only the rules owning a keyword hit run
+//! their regex, and only on the window around the hit.
+
+pub mod checksum;
+pub mod filters;
+pub mod rules;
+
+use crate::secret::SecretValue;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+use rules::{ProviderFile, ProviderInfo, RuleDef, ScopeMeaning};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// How far a window reaches around a keyword hit. Windows stop at line ends first; these caps
+/// only matter on very long (minified) lines and keep the work per hit bounded.
+const WINDOW_BEFORE: usize = 256;
+const WINDOW_AFTER: usize = 4096;
+/// Multi-line secrets (PEM blocks, JSON key files) may span this much after their keyword.
+const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
+
+pub struct Rule {
+    pub def: RuleDef,
+    pub provider: usize,
+    regex: Regex,
+    secret_group: usize,
+    var_group: Option<usize>,
+    companion: Option<Regex>,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.def.id
+    }
+}
+
+pub struct Detectors {
+    pub providers: Vec<ProviderInfo>,
+    pub scopes: Vec<BTreeMap<String, ScopeMeaning>>,
+    pub rules: Vec<Rule>,
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern, the rules that own it.
+    pattern_rules: Vec<Vec<usize>>,
+}
+
+/// A candidate that passed every gate. Offsets are bytes into the scanned content.
+#[derive(Debug, Clone)]
+pub struct RawMatch {
+    pub rule: usize,
+    pub secret: SecretValue,
+    pub start: usize,
+    pub end: usize,
+    pub variable: Option<String>,
+    pub companion: Option<SecretValue>,
+}
+
+impl Detectors {
+    /// The detectors compiled into the binary, built once per process.
+    pub fn builtin() -> &'static Detectors {
+        static BUILTIN: OnceLock<Detectors> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Detectors::new(rules::builtin()).unwrap_or_else(|e| panic!("built-in detectors: {e}"))
+        })
+    }
+
+    pub fn new(files: Vec<ProviderFile>) -> Result<Detectors, String> {
+        let mut providers = Vec::new();
+        let mut scopes = Vec::new();
+        let mut rules = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for pf in files {
+            let p = providers.len();
+            providers.push(pf.provider);
+            scopes.push(pf.scopes);
+            for def in pf.rules {
+                let regex = Regex::new(&def.regex).map_err(|e| format!("rule {}: {e}", def.id))?;
+                let secret_group = regex
+                    .capture_names()
+                    .position(|n| n == Some("secret"))
+                    .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
+                let var_group = regex.capture_names().position(|n| n == Some("var"));
+                let companion = match &def.companion {
+                    Some(c) => Some(
+                        Regex::new(&c.regex)
+                            .map_err(|e| format!("rule {} companion: {e}", def.id))?,
+                    ),
+                    None => None,
+                };
+                let r = rules.len();
+                for k in &def.keywords {
+                    let k = k.to_ascii_lowercase();
+                    match patterns.iter().position(|p| *p == k) {
+                        Some(i) => pattern_rules[i].push(r),
+                        None => {
+                            patterns.push(k);
+                            pattern_rules.push(vec![r]);
+                        }
+                    }
+                }
+                rules.push(Rule {
+                    def,
+                    provider: p,
+                    regex,
+                    secret_group,
+                    var_group,
+                    companion,
+                });
+            }
+        }
+        let mut ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
+        ids.sort();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!("duplicate rule id {}", w[0]));
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Detectors {
+            providers,
+            scopes,
+            rules,
+            prefilter,
+            pattern_rules,
+        })
+    }
+
+    pub fn provider_of(&self, rule: usize) -> &ProviderInfo {
+        &self.providers[self.rules[rule].provider]
+    }
+
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id() == id)
+    }
+
+    /// Every match in `hay`, sorted by offset, with lower-priority (generic) matches that overlap
+    /// a specific one removed.
+    pub fn scan(&self, hay: &[u8]) -> Vec<RawMatch> {
+        let windows = self.candidate_windows(hay);
+        let mut out = Vec::new();
+        for (rule, spans) in windows {
+            for (ws, we) in spans {
+                self.run_rule(rule, hay, ws, we, &mut out);
+            }
+        }
+        resolve_overlaps(&self.rules, &mut out);
+        out
+    }
+
+    /// For each rule with keyword hits, merged byte windows to run its regex on.
+    fn candidate_windows(&self, hay: &[u8]) -> BTreeMap<usize, Vec<(usize, usize)>> {
+        let mut windows: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        for m in self.prefilter.find_overlapping_iter(hay) {
+            for &r in &self.pattern_rules[m.pattern().as_usize()] {
+                let after = if self.rules[r].def.multiline {
+                    WINDOW_AFTER_MULTILINE
+                } else {
+                    WINDOW_AFTER
+                };
+                let ws = line_start(hay, m.start(), WINDOW_BEFORE);
+                let we = if self.rules[r].def.multiline {
+                    (m.end() + after).min(hay.len())
+                } else {
+                    line_end(hay, m.end(), after)
+                };
+                let spans = windows.entry(r).or_default();
+                match spans.last_mut() {
+                    Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+                    _ => spans.push((ws, we)),
+                }
+            }
+        }
+        windows
+    }
+
+    fn run_rule(&self, r: usize, hay: &[u8], ws: usize, we: usize, out: &mut Vec<RawMatch>) {
+        let rule = &self.rules[r];
+        let window = &hay[ws..we];
+        for caps in rule.regex.captures_iter(window) {
+            let Some(g) = caps.get(rule.secret_group) else {
+                continue;
+            };
+            let value = String::from_utf8_lossy(g.as_bytes()).into_owned();
+            if !filters::accept(&rule.def, &value) {
+                continue;
+            }
+            let variable = rule
+                .var_group
+                .and_then(|i| caps.get(i))
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let (start, end) = (ws + g.start(), ws + g.end());
+            let companion = match (&rule.companion, &rule.def.companion) {
+                (Some(re), Some(def)) => {
+                    let found = find_companion(re, hay, start, end, def.within_lines);
+                    if found.is_none() && !def.optional {
+                        continue;
+                    }
+                    found
+                }
+                _ => None,
+            };
+            out.push(RawMatch {
+                rule: r,
+                secret: SecretValue::new(value),
+                start,
+                end,
+                variable,
+                companion,
+            });
+        }
+    }
+}
+
+/// Drops generic matches whose secret overlaps a specific match, and exact duplicates.
+fn resolve_overlaps(rules: &[Rule], out: &mut Vec<RawMatch>) {
+    out.sort_by_key(|m| (m.start, m.end, rules[m.rule].def.generic, m.rule));
+    let specific: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|m| !rules[m.rule].def.generic)
+        .map(|m| (m.start, m.end))
+        .collect();
+    out.retain(|m| {
+        !rules[m.rule].def.generic || !specific.iter().any(|&(s, e)| m.start < e && s < m.end)
+    });
+    out.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
+}
+
+fn line_start(hay: &[u8], at: usize, cap: usize) -> usize {
+    let floor = at.saturating_sub(cap);
+    match memchr::memrchr(b'\n', &hay[floor..at]) {
+        Some(i) => floor + i + 1,
+        None => floor,
+    }
+}
+
+fn line_end(hay: &[u8], at: usize, cap: usize) -> usize {
+    let ceil = (at + cap).min(hay.len());
+    match memchr::memchr(b'\n', &hay[at..ceil]) {
+        Some(i) => at + i,
+        None => ceil,
+    }
+}
+
+/// The companion value closest to the main match within `lines` lines either side.
+fn find_companion(
+    re: &Regex,
+    hay: &[u8],
+    start: usize,
+    end: usize,
+    lines: usize,
+) -> Option<SecretValue> {
+    let mut ws = start;
+    for _ in 0..=lines {
+        ws = line_start(hay, ws.saturating_sub(1), 4096);
+        if ws == 0 {
+            break;
+        }
+    }
+    let mut we = end;
+    for _ in 0..=lines {
+        if we >= hay.len() {
+            break;
+        }
+        we = line_end(hay, (we + 1).min(hay.len()), 4096);
+    }
+    let window = &hay[ws..we];
+    let group = if re.captures_len() > 1 {
+        re.capture_names()
+            .position(|n| n == Some("secret"))
+            .unwrap_or(1)
+    } else {
+        0
+    };
+    re.captures_iter(window)
+        .filter_map(|c| c.get(group))
+        .min_by_key(|g| (ws + g.start()).abs_diff(start))
+        .map(|g| SecretValue::new(String::from_utf8_lossy(g.as_bytes()).into_owned()))
+}

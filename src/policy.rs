@@ -1,0 +1,158 @@
+//! Policy: which findings are reported (baseline) and which fail the run (`--fail-on`).
+
+use crate::finding::Finding;
+use crate::scope::{Breadth, Destructive, Environment, Risk, Status};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// One `--fail-on` value: a risk level (that level or above) or a named condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Any,
+    AtLeast(Risk),
+    AccountWide,
+    Production,
+    Destructive,
+    Active,
+    /// Never fail on findings (report only).
+    Never,
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<FailOn, String> {
+        Ok(match s {
+            "any" => FailOn::Any,
+            "critical" => FailOn::AtLeast(Risk::Critical),
+            "high" => FailOn::AtLeast(Risk::High),
+            "medium" => FailOn::AtLeast(Risk::Medium),
+            "low" => FailOn::AtLeast(Risk::Low),
+            "info" => FailOn::AtLeast(Risk::Info),
+            "account-wide" => FailOn::AccountWide,
+            "production" => FailOn::Production,
+            "destructive" => FailOn::Destructive,
+            "active" => FailOn::Active,
+            "never" => FailOn::Never,
+            _ => {
+                return Err(format!(
+                    "unknown --fail-on value {s:?}: expected critical, high, medium, low, any, \
+                     account-wide, production, destructive, active or never"
+                ))
+            }
+        })
+    }
+}
+
+impl FailOn {
+    pub fn matches(self, f: &Finding) -> bool {
+        match self {
+            FailOn::Any => true,
+            FailOn::Never => false,
+            FailOn::AtLeast(r) => f.risk >= r,
+            FailOn::AccountWide => f.scope.breadth == Breadth::AccountWide,
+            FailOn::Production => f.scope.environment == Environment::Production,
+            FailOn::Destructive => f.scope.destructive == Destructive::Yes,
+            FailOn::Active => f.scope.status == Status::Active,
+        }
+    }
+}
+
+/// Whether the run fails: any finding meets any condition (none given = any finding).
+pub fn fails(conditions: &[FailOn], findings: &[Finding]) -> bool {
+    let conditions = if conditions.is_empty() {
+        &[FailOn::Any][..]
+    } else {
+        conditions
+    };
+    findings
+        .iter()
+        .any(|f| conditions.iter().any(|c| c.matches(f)))
+}
+
+/// A baseline: fingerprints of accepted findings. Never holds a secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    pub fingerprints: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule: String,
+    /// Redacted form, to help a reviewer recognise the entry.
+    pub secret_redacted: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("baseline {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("baseline {path}: line {line}, column {column}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl Baseline {
+    pub fn from_findings(findings: &[Finding]) -> Baseline {
+        let mut fingerprints: Vec<BaselineEntry> = findings
+            .iter()
+            .map(|f| BaselineEntry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule_id.clone(),
+                secret_redacted: f.secret.redacted(),
+            })
+            .collect();
+        fingerprints.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        fingerprints.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        Baseline {
+            version: 1,
+            fingerprints,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        if b.version != 1 {
+            return Err(BaselineError::Read {
+                path: path.to_path_buf(),
+                message: format!("unsupported version {}", b.version),
+            });
+        }
+        Ok(b)
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Removes accepted findings; returns how many were removed.
+    pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
+        let before = findings.len();
+        findings.retain(|f| {
+            !self
+                .fingerprints
+                .iter()
+                .any(|e| e.fingerprint == f.fingerprint)
+        });
+        before - findings.len()
+    }
+}

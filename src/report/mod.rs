@@ -1,0 +1,79 @@
+//! Report sinks: text, JSON and SARIF are siblings over the same `Report`.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::detect::Detectors;
+use crate::finding::Finding;
+use crate::scan::{Diagnostic, Stats};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    pub stats: &'a Stats,
+    pub diagnostics: &'a [Diagnostic],
+    pub elapsed: Duration,
+    pub detectors: &'a Detectors,
+    /// Findings a baseline accepted (not in `findings`).
+    pub baselined: usize,
+}
+
+pub fn render(format: Format, report: &Report) -> String {
+    match format {
+        Format::Text => text::render(report),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+    }
+}
+
+/// The one-line summary printed on stderr at the end of a run.
+pub fn summary_line(r: &Report) -> String {
+    let skipped: Vec<String> = r
+        .stats
+        .skipped
+        .iter()
+        .map(|(k, v)| format!("{v} {}", k.as_str()))
+        .collect();
+    let skipped = if skipped.is_empty() {
+        "none".to_string()
+    } else {
+        skipped.join(", ")
+    };
+    format!(
+        "tokenscope: scanned {} files ({}), skipped {}, {} finding{}{}, in {:.2}s",
+        r.stats.items_scanned,
+        human_bytes(r.stats.bytes_scanned),
+        skipped,
+        r.findings.len(),
+        if r.findings.len() == 1 { "" } else { "s" },
+        if r.baselined > 0 {
+            format!(" ({} more in baseline)", r.baselined)
+        } else {
+            String::new()
+        },
+        r.elapsed.as_secs_f64()
+    )
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,3 @@
+//! One integration test binary (links once): modules per area.
+
+mod detectors;

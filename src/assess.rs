@@ -32,10 +32,15 @@ pub fn assess_offline(det: &Detectors, findings: &mut [Finding], now: i64) {
             companion: f.companion.as_ref().map(|c| c.expose()),
             now,
         };
-        let signals = match &rule.def.decoder {
-            Some(name) => decode::decode(name, &input),
-            None => Signals::default(),
-        };
+        let mut signals = rule
+            .def
+            .signals
+            .as_ref()
+            .map(Signals::from_static)
+            .unwrap_or_default();
+        if let Some(name) = &rule.def.decoder {
+            signals.merge(decode::decode(name, &input));
+        }
         let table = &det.scopes[rule.provider];
         f.signals = signals.clone();
         apply_signals(f, &signals, table, now);

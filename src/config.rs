@@ -21,6 +21,53 @@ pub struct ScanConfig {
     pub write_baseline: Option<PathBuf>,
     pub quiet: bool,
     pub progress: bool,
+    pub sources: SourcesConfig,
+    pub probe: ProbeConfig,
+}
+
+/// Which sources feed the scan besides the workspace paths.
+#[derive(Debug, Clone, Default)]
+pub struct SourcesConfig {
+    /// Scan the workspace paths (off when only `--staged`/`--env`/... are wanted).
+    pub workspace: bool,
+    /// `--staged`: blobs in the git index instead of the working tree.
+    pub staged: bool,
+    /// `--git-history [RANGE]`: `Some(None)` = all refs.
+    pub git_history: Option<Option<String>>,
+    /// `--home`: the user's credential stores; the directory is `$HOME` unless set.
+    pub home: bool,
+    pub home_dir: Option<PathBuf>,
+    /// `--env`: the process environment.
+    pub env: bool,
+}
+
+/// Live probing (`--probe`). Off by default: nothing leaves the machine without it.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    pub enabled: bool,
+    /// `--endpoint PROVIDER=URL`: base URL overrides (GitHub Enterprise, self-managed GitLab,
+    /// test emulators).
+    pub endpoints: Vec<(String, String)>,
+    pub concurrency: usize,
+    /// Bound on the whole probe stage, seconds.
+    pub total_timeout_secs: u64,
+    /// Per request, seconds.
+    pub request_timeout_secs: u64,
+    /// `--probe-databases`: connect to database URLs found (read-only).
+    pub databases: bool,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        ProbeConfig {
+            enabled: false,
+            endpoints: Vec::new(),
+            concurrency: 8,
+            total_timeout_secs: 120,
+            request_timeout_secs: 10,
+            databases: false,
+        }
+    }
 }
 
 impl Default for ScanConfig {
@@ -41,6 +88,11 @@ impl Default for ScanConfig {
             write_baseline: None,
             quiet: false,
             progress: false,
+            sources: SourcesConfig {
+                workspace: true,
+                ..SourcesConfig::default()
+            },
+            probe: ProbeConfig::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod location;
 pub mod output;
 pub mod policy;
+pub mod probe;
 pub mod report;
 pub mod run;
 pub mod scan;

@@ -8,13 +8,14 @@ use crate::output::write_atomic;
 use crate::policy::{self, Baseline, BaselineError};
 use crate::report::{self, Report};
 use crate::scan::{Collector, Diagnostic, Stats};
-use crate::source::workspace::{self, WalkConfig, WalkError};
+use crate::probe;
+use crate::source::{self, SourceError};
 use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
-    Walk(#[from] WalkError),
+    Source(#[from] SourceError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
     #[error("cannot write {path}: {source}")]
@@ -41,19 +42,6 @@ pub fn run_scan(cfg: &ScanConfig) -> Result<Outcome, RunError> {
     let det = Detectors::builtin();
     // Load the baseline before scanning, so a broken one fails fast and writes nothing.
     let baseline = cfg.baseline.as_deref().map(Baseline::load).transpose()?;
-    let mut never_scan = Vec::new();
-    never_scan.extend(cfg.baseline.iter().cloned());
-    never_scan.extend(cfg.write_baseline.iter().cloned());
-    never_scan.extend(cfg.output.iter().cloned());
-    let walk_cfg = WalkConfig {
-        paths: cfg.paths.clone(),
-        respect_gitignore: cfg.respect_gitignore,
-        excludes: cfg.excludes.clone(),
-        max_file_size: cfg.max_file_size,
-        follow_symlinks: cfg.follow_symlinks,
-        threads: cfg.threads,
-        never_scan,
-    };
     let bar = progress_bar(cfg.progress && !cfg.quiet);
     let tick = |n: u64| {
         if let Some(b) = &bar {
@@ -61,12 +49,15 @@ pub fn run_scan(cfg: &ScanConfig) -> Result<Outcome, RunError> {
         }
     };
     let collector = Collector::new(det).with_progress(&tick);
-    workspace::walk(&walk_cfg, &collector)?;
+    source::collect(cfg, &collector)?;
     let (mut findings, stats, diagnostics) = collector.finish();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     assess::assess_offline(det, &mut findings, assess::now_unix());
+    if cfg.probe.enabled {
+        probe::probe_findings(&cfg.probe, det, &mut findings);
+    }
 
     if let Some(path) = &cfg.write_baseline {
         let b = Baseline::from_findings(&findings);

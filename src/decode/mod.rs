@@ -1,7 +1,17 @@
 //! Offline decoders: pure functions from a token (and where it was found) to `Signals`.
 //! No I/O. A malformed token yields `Signals::malformed`, never a panic.
 
+pub mod aws;
+pub mod azure_connection_string;
+pub mod azure_sas;
+pub mod database_url;
+pub mod fly;
+pub mod gcp_service_account;
 pub mod github;
+pub mod gitlab;
+pub mod jwt;
+pub mod private_key;
+pub mod pypi;
 
 use crate::signals::Signals;
 
@@ -20,7 +30,19 @@ pub struct DecodeInput<'a> {
 pub type DecoderFn = fn(&DecodeInput) -> Signals;
 
 /// Every decoder a detector file may name in `decoder = "…"`.
-pub const DECODERS: &[(&str, DecoderFn)] = &[("github", github::decode)];
+pub const DECODERS: &[(&str, DecoderFn)] = &[
+    ("aws", aws::decode),
+    ("azure-connection-string", azure_connection_string::decode),
+    ("azure-sas", azure_sas::decode),
+    ("database-url", database_url::decode),
+    ("fly", fly::decode),
+    ("gcp-service-account", gcp_service_account::decode),
+    ("github", github::decode),
+    ("gitlab", gitlab::decode),
+    ("jwt", jwt::decode),
+    ("private-key", private_key::decode),
+    ("pypi", pypi::decode),
+];
 
 pub fn decode(name: &str, input: &DecodeInput) -> Signals {
     match DECODERS.iter().find(|(n, _)| *n == name) {

@@ -69,6 +69,28 @@ pub enum Checksum {
     Base62Crc32,
 }
 
+/// Offline verdicts implied by a rule matching at all. Decoders may refine them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StaticSignals {
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub breadth: Option<Breadth>,
+    #[serde(default)]
+    pub access: Option<Access>,
+    #[serde(default)]
+    pub destructive: Option<bool>,
+    #[serde(default)]
+    pub environment: Option<crate::scope::Environment>,
+    /// Which variant the probe should try first (e.g. Railway `project` vs `account`).
+    #[serde(default)]
+    pub probe_hint: Option<String>,
+    /// Why these verdicts hold, shown as evidence.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
 /// A second value that must be found near the main match (AWS secret key near the key id).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +152,10 @@ pub struct RuleDef {
     pub multiline: bool,
     #[serde(default)]
     pub companion: Option<CompanionDef>,
+    /// What the rule's match alone says about the token (e.g. `sk_live_` = production,
+    /// unrestricted): offline signals that need no decoder code.
+    #[serde(default)]
+    pub signals: Option<StaticSignals>,
     pub description: String,
     pub remediation: String,
     /// Lines that must produce exactly one finding of this rule.

@@ -4,6 +4,7 @@
 pub mod read;
 pub mod workspace;
 
+use crate::config::ScanConfig;
 use crate::location::Origin;
 use serde::Serialize;
 use std::path::Path;
@@ -58,4 +59,21 @@ pub trait Sink: Sync {
     fn content(&self, origin: Origin, bytes: &[u8]);
     /// An item that was not scanned, with a human-readable detail.
     fn skipped(&self, path: &Path, reason: SkipReason, detail: &str);
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Walk(#[from] workspace::WalkError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Feeds every configured source into `sink`.
+pub fn collect(cfg: &ScanConfig, sink: &dyn Sink) -> Result<(), SourceError> {
+    if cfg.sources.workspace {
+        let walk_cfg = workspace::WalkConfig::from_scan(cfg);
+        workspace::walk(&walk_cfg, sink)?;
+    }
+    Ok(())
 }

@@ -25,6 +25,24 @@ pub struct WalkConfig {
     pub never_scan: Vec<PathBuf>,
 }
 
+impl WalkConfig {
+    pub fn from_scan(cfg: &crate::config::ScanConfig) -> WalkConfig {
+        let mut never_scan = Vec::new();
+        never_scan.extend(cfg.baseline.iter().cloned());
+        never_scan.extend(cfg.write_baseline.iter().cloned());
+        never_scan.extend(cfg.output.iter().cloned());
+        WalkConfig {
+            paths: cfg.paths.clone(),
+            respect_gitignore: cfg.respect_gitignore,
+            excludes: cfg.excludes.clone(),
+            max_file_size: cfg.max_file_size,
+            follow_symlinks: cfg.follow_symlinks,
+            threads: cfg.threads,
+            never_scan,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
     #[error("{path}: {message}")]

@@ -5,9 +5,7 @@ use crate::decode::{self, DecodeInput};
 use crate::detect::rules::{ScopeMeaning, Severity};
 use crate::detect::Detectors;
 use crate::finding::Finding;
-use crate::scope::{
-    derive_risk, Access, Breadth, Destructive, Environment, Evidence, Risk, Status,
-};
+use crate::scope::{derive_risk, Access, Breadth, Destructive, Evidence, Risk, Status};
 use crate::signals::Signals;
 use std::collections::BTreeMap;
 
@@ -44,7 +42,6 @@ pub fn assess_offline(det: &Detectors, findings: &mut [Finding], now: i64) {
         let table = &det.scopes[rule.provider];
         f.signals = signals.clone();
         apply_signals(f, &signals, table, now);
-        crate::context::apply(f);
         finish(f);
     }
 }
@@ -71,7 +68,12 @@ pub fn apply_signals(
         scope.destructive = if d { Destructive::Yes } else { Destructive::No };
     }
     if let Some(e) = s.environment {
+        // What the token or a probe says; `context::apply` lets it win over the location.
         scope.environment = e;
+        scope.environment_by_token = Some(e);
+    }
+    if let Some(p) = s.public {
+        scope.public = p;
     }
     for p in &s.permissions {
         if !scope.permissions.contains(p) {
@@ -104,12 +106,28 @@ pub fn apply_signals(
         scope.destructive = Destructive::Yes;
     }
     if let Some(exp) = s.expires_at {
+        let when = crate::decode::util::iso_time(exp);
         if exp <= now {
-            scope.status = Status::Inactive(format!("expired at unix time {exp}"));
+            scope.status = Status::Inactive(format!("expired at {when}"));
+            scope.evidence.push(Evidence::new(
+                "status",
+                "token",
+                format!("expired at {when}"),
+            ));
+        } else {
+            scope.evidence.push(Evidence::new(
+                "expiry",
+                "token",
+                format!("expires at {when}"),
+            ));
         }
     }
     if let Some(c) = &s.canary {
-        scope.status = Status::Unknown(format!("known canary token ({c}); not probed"));
+        // A canary is not probed (using it alerts its owner); the status says why.
+        scope.canary = Some(c.clone());
+        if !matches!(scope.status, Status::Inactive(_)) {
+            scope.status = Status::Unknown(format!("known canary token ({c}); not probed"));
+        }
     }
     if let Some(m) = &s.malformed {
         scope.evidence.push(Evidence::new(
@@ -121,12 +139,15 @@ pub fn apply_signals(
     scope.evidence.extend(s.evidence.iter().cloned());
 }
 
-/// Cross-environment flag and risk, once all signals are in.
+/// Environment from the locations, the cross-environment flag, and the risk, once all signals
+/// are in. Idempotent: the probe stage calls it again after `apply_signals` with live answers
+/// (a probe that finds the token is production-scoped turns a staging location into a
+/// cross-environment exposure).
 pub fn finish(f: &mut Finding) {
+    crate::context::apply(f);
     f.risk = if f.severity == Severity::Info {
         Risk::Info
     } else {
         derive_risk(&f.scope)
     };
-    let _ = Environment::Unknown;
 }

@@ -178,8 +178,9 @@ impl SourceArgs {
     pub fn to_config(&self, explicit_paths: bool) -> SourcesConfig {
         let other = self.staged || self.git_history.is_some() || self.env || self.home;
         SourcesConfig {
-            // `--staged`/`--env`/... alone scan only that source; paths given scan them too.
-            workspace: explicit_paths || !other,
+            // `--staged`/`--env`/... alone scan only that source; paths given scan them too,
+            // except with `--staged`, where the paths name the staged files to scan.
+            workspace: (explicit_paths && !self.staged) || !other,
             staged: self.staged,
             git_history: self
                 .git_history
@@ -239,7 +240,11 @@ impl AuditArgs {
     pub fn to_config(&self) -> ScanConfig {
         let d = ScanConfig::default();
         ScanConfig {
-            paths: if self.paths.is_empty() { d.paths.clone() } else { self.paths.clone() },
+            paths: if self.paths.is_empty() {
+                d.paths.clone()
+            } else {
+                self.paths.clone()
+            },
             format: self.format,
             output: self.output.clone(),
             fail_on: self.fail_on.clone(),

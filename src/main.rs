@@ -1,11 +1,13 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, DetectorsArgs, ListFormat};
+use cli::{Cli, Command, DetectorsArgs, ListFormat, ProbeOneArgs};
 use std::io::Write;
 use std::process::ExitCode;
 use tokenscope::config::ScanConfig;
 use tokenscope::detect::Detectors;
+use tokenscope::report::Format;
+use tokenscope::secret::SecretValue;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -13,7 +15,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // --help and --version are not errors.
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -27,18 +33,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Scan(args) => scan(args.to_config()),
-        Command::Audit(args) => scan(args.to_config()),
-        Command::Probe(args) => {
-            let _ = args;
-            anyhow::bail!("tokenscope probe is not implemented yet")
-        }
+        Command::Scan(args) => scan(args.to_config(), false),
+        Command::Audit(args) => scan(args.to_config(), true),
+        Command::Probe(args) => probe_one(args),
         Command::Detectors(args) => detectors(args),
     }
 }
 
-fn scan(cfg: ScanConfig) -> anyhow::Result<ExitCode> {
-    let out = tokenscope::run_scan(&cfg)?;
+/// `scan`, and `audit` (which adds the blast-radius summary to the text report).
+fn scan(cfg: ScanConfig, audit: bool) -> anyhow::Result<ExitCode> {
+    let mut out = tokenscope::run_scan(&cfg)?;
+    if audit && cfg.format == Format::Text {
+        out.rendered.push('\n');
+        out.rendered
+            .push_str(&tokenscope::report::audit::render(&out.findings));
+        if let Some(path) = &cfg.output {
+            tokenscope::output::write_atomic(path, out.rendered.as_bytes())?;
+        }
+    }
     for d in &out.diagnostics {
         eprintln!(
             "tokenscope: skipped {}: {} ({})",
@@ -53,7 +65,52 @@ fn scan(cfg: ScanConfig) -> anyhow::Result<ExitCode> {
     if !cfg.quiet {
         eprintln!("{}", out.summary);
     }
-    Ok(if out.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if out.failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `tokenscope probe --provider NAME`: one token from standard input (never argv, never
+/// echoed); AWS takes the key id and the secret access key separated by whitespace.
+fn probe_one(args: ProbeOneArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    use zeroize::Zeroize;
+    let mut input = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut input)?;
+    let parts: Vec<SecretValue> = input.split_whitespace().map(SecretValue::new).collect();
+    input.zeroize();
+    let mut parts = parts.into_iter();
+    let Some(secret) = parts.next() else {
+        anyhow::bail!("no token on standard input");
+    };
+    let companion = parts.next();
+    if parts.next().is_some() || (companion.is_some() && args.provider != "aws") {
+        anyhow::bail!("expected one token on standard input (AWS: key id and secret access key)");
+    }
+    let cfg = args.probe.to_config(true);
+    let f = tokenscope::probe::probe_secret(
+        &cfg,
+        Detectors::builtin(),
+        &args.provider,
+        secret,
+        companion,
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let out = match args.format {
+        ListFormat::Text => tokenscope::report::audit::render_scope(&f),
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&tokenscope::report::json::finding(&f))?;
+            s.push('\n');
+            s
+        }
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn detectors(args: DetectorsArgs) -> anyhow::Result<ExitCode> {

@@ -156,3 +156,149 @@ impl Baseline {
         before - findings.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::rules::{Confidence, Severity};
+    use crate::scope::{Access, Scope};
+    use crate::secret::SecretValue;
+    use crate::signals::Signals;
+
+    fn finding(secret: &str, risk: Risk, scope: Scope) -> Finding {
+        let secret = SecretValue::new(secret);
+        Finding {
+            rule_id: "stripe.live-secret-key".into(),
+            rule_name: "x".into(),
+            provider_id: "stripe".into(),
+            provider_name: "Stripe".into(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            fingerprint: secret.fingerprint(),
+            secret,
+            companion: None,
+            locations: Vec::new(),
+            signals: Signals::default(),
+            scope,
+            risk,
+        }
+    }
+
+    #[test]
+    fn parses_every_level_and_condition() {
+        for (s, want) in [
+            ("any", FailOn::Any),
+            ("critical", FailOn::AtLeast(Risk::Critical)),
+            ("high", FailOn::AtLeast(Risk::High)),
+            ("medium", FailOn::AtLeast(Risk::Medium)),
+            ("low", FailOn::AtLeast(Risk::Low)),
+            ("info", FailOn::AtLeast(Risk::Info)),
+            ("account-wide", FailOn::AccountWide),
+            ("production", FailOn::Production),
+            ("destructive", FailOn::Destructive),
+            ("active", FailOn::Active),
+            ("never", FailOn::Never),
+        ] {
+            assert_eq!(s.parse::<FailOn>(), Ok(want), "{s}");
+        }
+        assert!("Critical!".parse::<FailOn>().is_err());
+        assert!("".parse::<FailOn>().is_err());
+    }
+
+    #[test]
+    fn conditions_match_the_scope() {
+        let broad = finding(
+            "sk_live_q8Vh2mXr7TzKp4Lw9YbN",
+            Risk::Critical,
+            Scope {
+                breadth: Breadth::AccountWide,
+                access: Access::Admin,
+                destructive: Destructive::Yes,
+                environment: Environment::Production,
+                ..Scope::default()
+            },
+        );
+        let narrow = finding(
+            "rk_test_Hk3v9QzLm2Pw7XcB",
+            Risk::Low,
+            Scope {
+                breadth: Breadth::Project,
+                environment: Environment::NonProduction,
+                status: Status::Active,
+                ..Scope::default()
+            },
+        );
+        use FailOn as F;
+        let cases = [
+            (F::Any, true, true),
+            (F::Never, false, false),
+            (F::AtLeast(Risk::Critical), true, false),
+            (F::AtLeast(Risk::Low), true, true),
+            (F::AtLeast(Risk::Medium), true, false),
+            (F::AccountWide, true, false),
+            (F::Production, true, false),
+            (F::Destructive, true, false),
+            (F::Active, false, true),
+        ];
+        for (c, b, n) in cases {
+            assert_eq!(c.matches(&broad), b, "{c:?} broad");
+            assert_eq!(c.matches(&narrow), n, "{c:?} narrow");
+        }
+        // No condition = any finding fails; no findings never fail.
+        assert!(fails(&[], std::slice::from_ref(&narrow)));
+        assert!(!fails(&[], &[]));
+        assert!(!fails(
+            &[F::AccountWide, F::Production],
+            std::slice::from_ref(&narrow)
+        ));
+        assert!(fails(
+            &[F::AccountWide, F::Active],
+            std::slice::from_ref(&narrow)
+        ));
+    }
+
+    #[test]
+    fn baseline_round_trip_filters_and_never_holds_secrets() {
+        let a = finding(
+            "sk_live_q8Vh2mXr7TzKp4Lw9YbN",
+            Risk::Critical,
+            Scope::default(),
+        );
+        let b = finding("rk_test_Hk3v9QzLm2Pw7XcB", Risk::Low, Scope::default());
+        let c = finding("sk_live_Zx1Vb3Nm6Qp8Kr4Hs0Lg", Risk::High, Scope::default());
+        let base = Baseline::from_findings(&[a.clone(), b.clone(), a.clone()]);
+        assert_eq!(base.fingerprints.len(), 2, "deduplicated");
+        let json = base.to_json();
+        assert!(!json.contains("q8Vh2mXr7TzKp4Lw9YbN"));
+        assert!(!json.contains("Hk3v9QzLm2Pw7XcB"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        std::fs::write(&path, &json).unwrap();
+        let loaded = Baseline::load(&path).unwrap();
+        assert_eq!(loaded, base);
+        let mut findings = vec![a, b, c];
+        assert_eq!(loaded.filter(&mut findings), 2);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].secret.expose(), "sk_live_Zx1Vb3Nm6Qp8Kr4Hs0Lg");
+    }
+
+    #[test]
+    fn broken_baselines_are_errors_with_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        std::fs::write(&path, "{\n  \"version\": 1,\n  \"fingerprints\": [1]\n}").unwrap();
+        match Baseline::load(&path) {
+            Err(BaselineError::Parse { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
+        std::fs::write(&path, r#"{"version":2,"fingerprints":[]}"#).unwrap();
+        assert!(matches!(
+            Baseline::load(&path),
+            Err(BaselineError::Read { .. })
+        ));
+        assert!(matches!(
+            Baseline::load(&dir.path().join("missing.json")),
+            Err(BaselineError::Read { .. })
+        ));
+    }
+}

@@ -103,7 +103,15 @@ impl Sink for Collector<'_> {
         if let Some(f) = self.on_item {
             f(bytes.len() as u64);
         }
-        let raw = self.detectors.scan(bytes);
+        let mut raw = self.detectors.scan(bytes);
+        // Base64-encoded secrets (k8s Secret data, docker auths, Basic headers): detected in
+        // the decoded text, located at the encoded value.
+        for e in crate::source::encoded::embedded(bytes) {
+            raw.extend(self.detectors.scan(&e.decoded).into_iter().map(|mut m| {
+                (m.start, m.end) = (e.start, e.end);
+                m
+            }));
+        }
         if raw.is_empty() {
             return;
         }

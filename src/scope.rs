@@ -142,29 +142,58 @@ pub struct Scope {
     pub permissions: Vec<String>,
     /// A production-scoped token found in a non-production context: the incident's shape.
     pub cross_environment: bool,
+    /// Designed to be public (a publishable key, a Supabase `anon` key): exposing it grants
+    /// nothing beyond what anyone on the internet already has.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
+    /// A known canary (honeytoken): using it raises an alarm for its owner; never probed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canary: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// The environment the token itself (or a probe) states, kept apart from the environment
+    /// guessed from where it was found so that `context::apply` can be re-run after probes.
+    #[serde(skip)]
+    pub environment_by_token: Option<Environment>,
 }
 
-/// The one function that turns a scope into a risk. The README's risk table documents it.
+/// The one function that turns a scope into a risk. `docs/scope.md` documents it as a table.
 ///
-/// 1. Inactive (revoked/expired) → Low: the value no longer works, but it was exposed.
-/// 2. Account-wide, or admin with destructive rights → Critical.
-/// 3. Production with write/admin, or destructive → High.
-/// 4. Production read-only, or write/admin on a narrower or unknown environment → Medium.
-/// 5. Read-only or no access, non-production → Low.
-/// 6. Nothing known (unknown breadth and access) → Medium: an unclassified live credential is
+/// 1. Known canaries and keys designed to be public (publishable, Supabase `anon`) → Info.
+/// 2. Inactive (revoked/expired) → Low: the value no longer works, but it was exposed.
+/// 3. Confined to non-production (test-mode keys, TestPyPI, a narrow token used only in a
+///    staging/test context) → Medium if it can write, delete or its access is unknown, else Low.
+///    Account-wide tokens are never confined by where they were found (`context::apply`), only by
+///    what the token itself says (Stripe `sk_test_`).
+/// 4. Account-wide, or admin with destructive rights → Critical.
+/// 5. Production with write/admin, or destructive → High.
+/// 6. Production read-only, or write/admin on a narrower or unknown environment → Medium.
+/// 7. Read-only or no access → Low.
+/// 8. Nothing known (unknown breadth and access) → Medium: an unclassified live credential is
 ///    treated as able to write, as the provider reference advises.
-/// 7. Non-secret identifiers (publishable keys) are Info; rules mark them with severity `info`.
 ///
-/// A cross-environment exposure raises the result one level.
+/// Rules also mark non-secret identifiers with severity `info` (`assess::finish`).
+/// A cross-environment exposure raises the result one level (after rule 3–8).
 pub fn derive_risk(scope: &Scope) -> Risk {
+    if scope.canary.is_some() || scope.public {
+        return Risk::Info;
+    }
     if let Status::Inactive(_) = scope.status {
         return Risk::Low;
     }
     let writes = matches!(scope.access, Access::Write | Access::Admin);
+    let read_only = matches!(scope.access, Access::Read | Access::None);
     let destructive = scope.destructive == Destructive::Yes;
     let prod = scope.environment == Environment::Production;
-    let base = if scope.breadth == Breadth::AccountWide
+    let base = if scope.environment == Environment::NonProduction {
+        // Reason for this rule (added with issue 3): a test-mode or staging-only token can at
+        // worst damage test data; the incident's staging project token must stay Medium even
+        // though it can delete that staging environment.
+        if read_only && !destructive {
+            Risk::Low
+        } else {
+            Risk::Medium
+        }
+    } else if scope.breadth == Breadth::AccountWide
         || (scope.access == Access::Admin && destructive)
     {
         Risk::Critical
@@ -172,7 +201,7 @@ pub fn derive_risk(scope: &Scope) -> Risk {
         Risk::High
     } else if prod || writes {
         Risk::Medium
-    } else if matches!(scope.access, Access::Read | Access::None) {
+    } else if read_only {
         Risk::Low
     } else {
         Risk::Medium
@@ -210,8 +239,28 @@ mod tests {
                 Risk::Critical,
             ),
             (
-                scope(B::Project, A::Admin, D::Yes, E::NonProduction),
+                scope(B::Project, A::Admin, D::Yes, E::Unknown),
                 Risk::Critical,
+            ),
+            (
+                scope(B::Project, A::Admin, D::Yes, E::NonProduction),
+                Risk::Medium,
+            ),
+            (
+                scope(B::AccountWide, A::Write, D::Yes, E::NonProduction),
+                Risk::Medium,
+            ),
+            (
+                scope(B::AccountWide, A::Write, D::No, E::Production),
+                Risk::Critical,
+            ),
+            (
+                scope(B::Project, A::Read, D::No, E::Production),
+                Risk::Medium,
+            ),
+            (
+                scope(B::Project, A::Write, D::No, E::Production),
+                Risk::High,
             ),
             (
                 scope(B::Environment, A::Write, D::Unknown, E::Production),
@@ -238,6 +287,26 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(derive_risk(&s), want, "{s:?}");
         }
+    }
+
+    #[test]
+    fn canary_and_public_are_info() {
+        let mut s = scope(
+            Breadth::AccountWide,
+            Access::Admin,
+            Destructive::Yes,
+            Environment::Production,
+        );
+        s.canary = Some("Thinkst Canarytokens".into());
+        assert_eq!(derive_risk(&s), Risk::Info);
+        let mut s = scope(
+            Breadth::Project,
+            Access::Read,
+            Destructive::No,
+            Environment::Production,
+        );
+        s.public = true;
+        assert_eq!(derive_risk(&s), Risk::Info);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Signals {
     pub malformed: Option<String>,
     /// Which variant a probe should try first (e.g. Railway `project` vs `account`).
     pub probe_hint: Option<String>,
+    /// Designed to be public (publishable key, Supabase `anon` key): risk Info.
+    pub public: Option<bool>,
 }
 
 impl Signals {
@@ -39,7 +41,10 @@ impl Signals {
             probe_hint: s.probe_hint.clone(),
             ..Signals::default()
         };
-        let why = s.reason.clone().unwrap_or_else(|| "implied by the token's format".into());
+        let why = s
+            .reason
+            .clone()
+            .unwrap_or_else(|| "implied by the token's format".into());
         if let Some(k) = &s.kind {
             out.evidence("kind", "token", k.clone());
         }
@@ -47,7 +52,10 @@ impl Signals {
             out.evidence("breadth", "token", why.clone());
         }
         if let Some(e) = s.environment {
-            let e = serde_json::to_value(e).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let e = serde_json::to_value(e)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             out.evidence("environment", "token", format!("{e}: {why}"));
         }
         out
@@ -58,7 +66,19 @@ impl Signals {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
         }
-        take!(kind, identity, breadth, access, destructive, environment, expires_at, canary, malformed, probe_hint);
+        take!(
+            kind,
+            identity,
+            breadth,
+            access,
+            destructive,
+            environment,
+            expires_at,
+            canary,
+            malformed,
+            probe_hint,
+            public
+        );
         for p in later.permissions {
             if !self.permissions.contains(&p) {
                 self.permissions.push(p);

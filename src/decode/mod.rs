@@ -12,6 +12,7 @@ pub mod gitlab;
 pub mod jwt;
 pub mod private_key;
 pub mod pypi;
+pub mod util;
 
 use crate::signals::Signals;
 

@@ -1,4 +1,4 @@
-//! JSON report, schema version 1 (documented in README "JSON output"). Fields are only ever
+//! JSON report, schema version 1 (documented in `docs/output.md`). Fields are only ever
 //! added within a version; a removal or change of meaning bumps `version`.
 
 use super::Report;

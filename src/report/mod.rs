@@ -1,5 +1,6 @@
 //! Report sinks: text, JSON and SARIF are siblings over the same `Report`.
 
+pub mod audit;
 pub mod json;
 pub mod sarif;
 pub mod text;

@@ -1,13 +1,19 @@
 //! Sources: everything an agent can read, produced as `(Origin, bytes)` items into a `Sink`.
 //! Sources know nothing of detection or reporting.
 
+pub mod encoded;
+pub mod env;
+pub mod git;
+pub mod history;
+pub mod home;
 pub mod read;
+pub mod staged;
 pub mod workspace;
 
 use crate::config::ScanConfig;
 use crate::location::Origin;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why an item was not scanned. Counted in the summary; the noisy ones are also diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -27,6 +33,9 @@ pub enum SkipReason {
     Vanished,
     /// Walk errors: symlink loops, unreadable directories.
     WalkError,
+    /// A credential store whose secrets are not in a readable file (1Password CLI): its
+    /// presence is a notice, never a finding.
+    PresenceOnly,
 }
 
 impl SkipReason {
@@ -39,6 +48,7 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::Vanished => "vanished",
             SkipReason::WalkError => "walk-error",
+            SkipReason::PresenceOnly => "credential-store-present",
         }
     }
 
@@ -50,6 +60,7 @@ impl SkipReason {
                 | SkipReason::Vanished
                 | SkipReason::WalkError
                 | SkipReason::NotRegular
+                | SkipReason::PresenceOnly
         )
     }
 }
@@ -69,11 +80,48 @@ pub enum SourceError {
     Other(String),
 }
 
-/// Feeds every configured source into `sink`.
+/// Feeds every configured source into `sink`: the workspace, the git index, git history, the
+/// user's credential stores and the process environment, in that order.
 pub fn collect(cfg: &ScanConfig, sink: &dyn Sink) -> Result<(), SourceError> {
-    if cfg.sources.workspace {
+    let src = &cfg.sources;
+    if src.workspace {
         let walk_cfg = workspace::WalkConfig::from_scan(cfg);
         workspace::walk(&walk_cfg, sink)?;
     }
+    if src.staged {
+        staged::scan(cfg, sink)?;
+    }
+    if let Some(range) = &src.git_history {
+        history::scan(cfg, range.as_deref(), sink)?;
+    }
+    if src.home {
+        match src.home_dir.clone().or_else(home_dir) {
+            Some(home) => home::scan(&home, cfg.max_file_size, sink),
+            None => sink.skipped(
+                Path::new("~"),
+                SkipReason::Unreadable,
+                "no home directory ($HOME is not set)",
+            ),
+        }
+    }
+    if src.env {
+        env::scan(cfg.max_file_size, sink);
+    }
     Ok(())
+}
+
+/// `$HOME`, when set and not empty.
+pub fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Files tokenscope never scans in any source: its own baseline and output.
+pub fn never_scan(cfg: &ScanConfig) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    v.extend(cfg.baseline.iter().cloned());
+    v.extend(cfg.write_baseline.iter().cloned());
+    v.extend(cfg.output.iter().cloned());
+    v
 }

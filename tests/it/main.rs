@@ -1,3 +1,14 @@
 //! One integration test binary (links once): modules per area.
 
+mod cli;
 mod detectors;
+mod precommit;
+mod sarif;
+mod scope;
+mod sources;
+mod workspaces;
+mod emulator;
+mod probe;
+mod probe_railway;
+mod probe_incident;
+mod probe_providers;

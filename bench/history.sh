@@ -4,6 +4,7 @@
 #
 #   bench/history.sh [COMMITS] [FILES]     defaults: 6000 commits over 400 files
 #   BIN=path/to/tokenscope bench/history.sh   use a given binary instead of a release build
+#   KEEP=1 bench/history.sh                   keep the generated repository
 #
 # Every 1000th commit plants a GitHub token (valid checksum); the run must find each of them.
 set -euo pipefail
@@ -19,7 +20,7 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 repo=$work/repo
 git init -q -b main "$repo"
 

@@ -10,6 +10,7 @@ use tokenscope::report::Format;
 use tokenscope::secret::SecretValue;
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -22,16 +23,39 @@ fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    // A panic (in any thread) is an error exit like any other, after the hook's message.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("tokenscope: error: {e:#}");
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
 }
 
+/// A panic message may quote the data being processed (a `&str` slicing panic prints the
+/// string), so it may hold a secret: print only where it happened, never the payload.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "tokenscope: internal error (panic{at}); the message is withheld because it may \
+             contain a secret. Please report this bug."
+        );
+    }));
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Test-only (debug builds): panic with the value of TOKENSCOPE_TEST_PANIC in the payload,
+    // to prove the payload is never printed (tests/it/leak.rs).
+    #[cfg(debug_assertions)]
+    if let Some(v) = std::env::var_os("TOKENSCOPE_TEST_PANIC") {
+        panic!("forced test panic holding {}", v.to_string_lossy());
+    }
     match cli.command {
         Command::Scan(args) => scan(args.to_config(), false),
         Command::Audit(args) => scan(args.to_config(), true),

@@ -178,13 +178,20 @@ impl Sink for Collector<'_> {
 struct LineIndex<'b> {
     bytes: &'b [u8],
     line_starts: Vec<usize>,
+    /// Allow-marker verdict of the last line checked: matches come sorted by offset, and one
+    /// minified line can hold thousands of them; each line is searched once.
+    marker_memo: Option<(usize, bool)>,
 }
 
 impl<'b> LineIndex<'b> {
     fn new(bytes: &'b [u8]) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        LineIndex { bytes, line_starts }
+        LineIndex {
+            bytes,
+            line_starts,
+            marker_memo: None,
+        }
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -209,17 +216,26 @@ impl<'b> LineIndex<'b> {
         &self.bytes[s..e]
     }
 
-    fn has_allow_marker(&self, start: usize, end: usize) -> bool {
+    fn has_allow_marker(&mut self, start: usize, end: usize) -> bool {
         let (a, b) = (
             self.line_of(start),
             self.line_of(end.saturating_sub(1).max(start)),
         );
-        [a, b].iter().any(|&l| {
-            let line = self.line_bytes(l);
-            ALLOW_MARKERS
-                .iter()
-                .any(|m| memchr::memmem::find(line, m.as_bytes()).is_some())
-        })
+        self.line_has_marker(a) || (b != a && self.line_has_marker(b))
+    }
+
+    fn line_has_marker(&mut self, l: usize) -> bool {
+        if let Some((line, found)) = self.marker_memo {
+            if line == l {
+                return found;
+            }
+        }
+        let line = self.line_bytes(l);
+        let found = ALLOW_MARKERS
+            .iter()
+            .any(|m| memchr::memmem::find(line, m.as_bytes()).is_some());
+        self.marker_memo = Some((l, found));
+        found
     }
 }
 

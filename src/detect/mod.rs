@@ -7,9 +7,10 @@ pub mod filters;
 pub mod rules;
 
 use crate::secret::SecretValue;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex::bytes::Regex;
 use rules::{ProviderFile, ProviderInfo, RuleDef, ScopeMeaning};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -39,9 +40,30 @@ pub struct Detectors {
     pub providers: Vec<ProviderInfo>,
     pub scopes: Vec<BTreeMap<String, ScopeMeaning>>,
     pub rules: Vec<Rule>,
+    /// Leftmost-longest automaton over every keyword (ASCII case-insensitive). Searching from
+    /// each hit's start + 1 visits every position where some keyword starts; all keywords
+    /// starting there are prefixes of the longest one (`prefix_patterns`). This finds the same
+    /// occurrences as an overlapping search, but lets the automaton's literal prefilter skip
+    /// ahead (an overlapping search walks the automaton over every byte).
     prefilter: AhoCorasick,
+    /// For each prefilter pattern, the patterns that are prefixes of it (itself included) with
+    /// their lengths, shortest first.
+    prefix_patterns: Vec<Vec<(usize, usize)>>,
     /// For each prefilter pattern, the rules that own it.
     pattern_rules: Vec<Vec<usize>>,
+}
+
+/// Per-thread scratch space of the matcher, reused across items to avoid allocation churn.
+#[derive(Default)]
+struct Scratch {
+    /// Merged windows per rule index.
+    spans: Vec<Vec<(usize, usize)>>,
+    /// Rules with at least one window, in first-hit order.
+    touched: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// A candidate that passed every gate. Offsets are bytes into the scanned content.
@@ -57,10 +79,20 @@ pub struct RawMatch {
 
 impl Detectors {
     /// The detectors compiled into the binary, built once per process.
+    ///
+    /// Development only (benchmarks): `TOKENSCOPE_RULES=id1,id2,…` keeps just those rules.
     pub fn builtin() -> &'static Detectors {
         static BUILTIN: OnceLock<Detectors> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Detectors::new(rules::builtin()).unwrap_or_else(|e| panic!("built-in detectors: {e}"))
+            let mut files = rules::builtin();
+            if let Some(keep) = std::env::var_os("TOKENSCOPE_RULES") {
+                let keep = keep.to_string_lossy().into_owned();
+                let keep: Vec<&str> = keep.split(',').map(str::trim).collect();
+                for f in &mut files {
+                    f.rules.retain(|r| keep.contains(&r.id.as_str()));
+                }
+            }
+            Detectors::new(files).unwrap_or_else(|e| panic!("built-in detectors: {e}"))
         })
     }
 
@@ -116,14 +148,29 @@ impl Detectors {
         }
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
+        // Patterns are lowercased and unique, so byte prefixes are case-insensitive prefixes.
+        let prefix_patterns = patterns
+            .iter()
+            .map(|p| {
+                let mut v: Vec<(usize, usize)> = patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| p.as_bytes().starts_with(q.as_bytes()))
+                    .map(|(i, q)| (i, q.len()))
+                    .collect();
+                v.sort_by_key(|&(i, len)| (len, i));
+                v
+            })
+            .collect();
         Ok(Detectors {
             providers,
             scopes,
             rules,
             prefilter,
+            prefix_patterns,
             pattern_rules,
         })
     }
@@ -139,41 +186,59 @@ impl Detectors {
     /// Every match in `hay`, sorted by offset, with lower-priority (generic) matches that overlap
     /// a specific one removed.
     pub fn scan(&self, hay: &[u8]) -> Vec<RawMatch> {
-        let windows = self.candidate_windows(hay);
         let mut out = Vec::new();
-        for (rule, spans) in windows {
-            for (ws, we) in spans {
-                self.run_rule(rule, hay, ws, we, &mut out);
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let scratch = &mut *scratch;
+            self.candidate_windows(hay, scratch);
+            scratch.touched.sort_unstable();
+            for &rule in &scratch.touched {
+                for &(ws, we) in &scratch.spans[rule] {
+                    self.run_rule(rule, hay, ws, we, &mut out);
+                }
+                scratch.spans[rule].clear();
             }
+            scratch.touched.clear();
+        });
+        if !out.is_empty() {
+            resolve_overlaps(&self.rules, &mut out);
         }
-        resolve_overlaps(&self.rules, &mut out);
         out
     }
 
     /// For each rule with keyword hits, merged byte windows to run its regex on.
-    fn candidate_windows(&self, hay: &[u8]) -> BTreeMap<usize, Vec<(usize, usize)>> {
-        let mut windows: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-        for m in self.prefilter.find_overlapping_iter(hay) {
-            for &r in &self.pattern_rules[m.pattern().as_usize()] {
-                let after = if self.rules[r].def.multiline {
-                    WINDOW_AFTER_MULTILINE
-                } else {
-                    WINDOW_AFTER
-                };
-                let ws = line_start(hay, m.start(), WINDOW_BEFORE);
-                let we = if self.rules[r].def.multiline {
-                    (m.end() + after).min(hay.len())
-                } else {
-                    line_end(hay, m.end(), after)
-                };
-                let spans = windows.entry(r).or_default();
-                match spans.last_mut() {
-                    Some(last) if ws <= last.1 => last.1 = last.1.max(we),
-                    _ => spans.push((ws, we)),
+    fn candidate_windows(&self, hay: &[u8], scratch: &mut Scratch) {
+        if scratch.spans.len() < self.rules.len() {
+            scratch.spans.resize_with(self.rules.len(), Vec::new);
+        }
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(m) = self.prefilter.find(Input::new(hay).range(at..)) else {
+                break;
+            };
+            let start = m.start();
+            for &(p, len) in &self.prefix_patterns[m.pattern().as_usize()] {
+                let end = start + len;
+                for &r in &self.pattern_rules[p] {
+                    let ws = line_start(hay, start, WINDOW_BEFORE);
+                    let we = if self.rules[r].def.multiline {
+                        (end + WINDOW_AFTER_MULTILINE).min(hay.len())
+                    } else {
+                        line_end(hay, end, WINDOW_AFTER)
+                    };
+                    let spans = &mut scratch.spans[r];
+                    match spans.last_mut() {
+                        Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+                        Some(_) => spans.push((ws, we)),
+                        None => {
+                            scratch.touched.push(r);
+                            spans.push((ws, we));
+                        }
+                    }
                 }
             }
+            at = start + 1;
         }
-        windows
     }
 
     fn run_rule(&self, r: usize, hay: &[u8], ws: usize, we: usize, out: &mut Vec<RawMatch>) {

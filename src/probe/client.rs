@@ -66,6 +66,9 @@ pub enum BodyRule {
     /// A form-encoded AWS Query API call whose single `Action` is one of these, and which is
     /// read-only by name (`Get*`, `List*`, `Simulate*`).
     AwsQuery(&'static [&'static str]),
+    /// A JSON object with exactly these keys, each a string: a credential exchange that
+    /// providers.md lists as read-only (Docker Hub `POST /v2/auth/token`).
+    JsonCredentials(&'static [&'static str]),
 }
 
 /// One permitted call: method, which base URL, and the path under it. A `*` path segment
@@ -345,6 +348,9 @@ pub struct Http<'a> {
     client: &'a Client,
     probe: &'static str,
     bases: Vec<(&'static str, Url)>,
+    /// Bases whose official URL has a `{}` host label (Shopify `https://{}.myshopify.com`),
+    /// not overridden: unusable until [`Http::bind`] fills the label.
+    templates: Vec<(&'static str, &'static str)>,
     allow: &'static [Allowed],
 }
 
@@ -359,6 +365,7 @@ impl<'a> Http<'a> {
         endpoints: &[(String, String)],
     ) -> Result<Http<'a>, Fault> {
         let mut resolved = Vec::new();
+        let mut templates = Vec::new();
         for b in bases {
             let specific = format!("{probe}.{}", b.key);
             let over = endpoints
@@ -368,6 +375,10 @@ impl<'a> Http<'a> {
                 .or_else(|| endpoints.iter().rev().find(|(p, _)| p == probe));
             let url = match over {
                 Some((_, u)) => check_base(u, true)?,
+                None if b.url.contains("{}") => {
+                    templates.push((b.key, b.url));
+                    continue;
+                }
                 None => check_base(b.url, false)?,
             };
             resolved.push((b.key, url));
@@ -376,7 +387,41 @@ impl<'a> Http<'a> {
             client,
             probe,
             bases: resolved,
+            templates,
             allow,
+        })
+    }
+
+    /// This client with the `{}` host label of base `key` filled with `label` (one DNS label:
+    /// `[a-z0-9][a-z0-9-]{0,62}`), e.g. a Shopify store name taken from the file. A base the
+    /// user overrode with `--endpoint` stays as given.
+    pub fn bind(&self, key: &str, label: &str) -> Result<Http<'a>, Fault> {
+        let mut bases = self.bases.clone();
+        let mut templates = self.templates.clone();
+        if let Some(i) = templates.iter().position(|(k, _)| *k == key) {
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-');
+            if !ok {
+                return Err(Fault::Refused(format!(
+                    "invalid host label for base {key:?}"
+                )));
+            }
+            let (k, tpl) = templates.remove(i);
+            bases.push((k, check_base(&tpl.replacen("{}", label, 1), false)?));
+        } else if !bases.iter().any(|(k, _)| *k == key) {
+            return Err(Fault::Refused(format!("unknown base {key:?}")));
+        }
+        Ok(Http {
+            client: self.client,
+            probe: self.probe,
+            bases,
+            templates,
+            allow: self.allow,
         })
     }
 
@@ -441,6 +486,9 @@ impl<'a> Http<'a> {
             (BodyRule::GraphqlQuery, Some(b)) => check_graphql_body(b).map_err(Fault::Refused)?,
             (BodyRule::AwsQuery(actions), Some(b)) => {
                 check_aws_body(b, actions).map_err(Fault::Refused)?
+            }
+            (BodyRule::JsonCredentials(keys), Some(b)) => {
+                check_json_credentials(b, keys).map_err(Fault::Refused)?
             }
             (_, None) => return refuse("missing body".into()),
         }
@@ -576,21 +624,23 @@ fn map_error(e: &reqwest::Error) -> Fault {
     }
 }
 
-/// `*` matches one segment of unreserved characters; everything else literally.
+/// `*` matches one segment of unreserved characters, `*@*` one `local@domain` segment (an
+/// e-mail address, e.g. a GCP service account); everything else literally.
 pub fn path_matches(pattern: &str, path: &str) -> bool {
+    fn star(s: &str) -> bool {
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"._~-".contains(&c))
+            && s != "."
+            && s != ".."
+    }
     let p: Vec<&str> = pattern.split('/').collect();
     let s: Vec<&str> = path.split('/').collect();
     p.len() == s.len()
-        && p.iter().zip(&s).all(|(p, s)| {
-            if *p == "*" {
-                !s.is_empty()
-                    && s.bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || b"._~-".contains(&c))
-                    && *s != "."
-                    && *s != ".."
-            } else {
-                p == s
-            }
+        && p.iter().zip(&s).all(|(p, s)| match *p {
+            "*" => star(s),
+            "*@*" => s.split_once('@').is_some_and(|(a, b)| star(a) && star(b)),
+            _ => p == s,
         })
 }
 
@@ -649,6 +699,21 @@ pub fn form_pairs(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A JSON object whose keys are exactly `keys`, every value a string (a credential exchange).
+pub fn check_json_credentials(body: &str, keys: &[&str]) -> Result<(), String> {
+    let v: serde_json::Value =
+        serde_json::from_str(body).map_err(|_| "body is not JSON".to_string())?;
+    let obj = v.as_object().ok_or("body is not a JSON object")?;
+    if obj.len() != keys.len()
+        || !keys
+            .iter()
+            .all(|k| obj.get(*k).is_some_and(|x| x.is_string()))
+    {
+        return Err("credential exchange body has other fields".into());
+    }
+    Ok(())
+}
+
 fn check_aws_body(body: &str, allowed: &[&str]) -> Result<(), String> {
     let pairs = form_pairs(body);
     let actions: Vec<&str> = pairs
@@ -682,6 +747,26 @@ mod tests {
         assert!(!path_matches("/v1/*", "/v1/a/b"));
         assert!(!path_matches("/user", "/user/"));
         assert!(!path_matches("/v1/*", "/v1/%2e%2e"));
+        assert!(path_matches(
+            "/x509/*@*",
+            "/x509/sa@p.iam.gserviceaccount.com"
+        ));
+        assert!(!path_matches("/x509/*@*", "/x509/sa"));
+        assert!(!path_matches("/x509/*@*", "/x509/a@b@c"));
+        assert!(!path_matches("/x509/*", "/x509/sa@p.com"));
+        assert!(check_json_credentials(
+            r#"{"identifier":"u","secret":"s"}"#,
+            &["identifier", "secret"]
+        )
+        .is_ok());
+        assert!(check_json_credentials(
+            r#"{"identifier":"u","secret":"s","x":1}"#,
+            &["identifier", "secret"]
+        )
+        .is_err());
+        assert!(
+            check_json_credentials(r#"{"identifier":"u"}"#, &["identifier", "secret"]).is_err()
+        );
     }
 
     #[test]

@@ -9,14 +9,33 @@
 //! Adding a provider: one file implementing [`Probe`], one line in [`REGISTRY`], fixtures under
 //! `fixtures/providers/<id>/`. `docs/probes.md` walks through it.
 
+pub mod anthropic;
 pub mod aws;
 pub mod client;
+pub mod cloudflare;
+pub mod datadog;
+pub mod digitalocean;
+pub mod dockerhub;
+pub mod flyio;
+pub mod gcp;
 pub mod github;
 pub mod gitlab;
 pub mod graphql;
+pub mod heroku;
+pub mod huggingface;
+pub mod linear;
+pub mod notion;
+pub mod npm;
+pub mod openai;
 pub mod railway;
+pub mod sendgrid;
+pub mod sentry;
+pub mod shopify;
 pub mod slack;
 pub mod stripe;
+pub mod supabase;
+pub mod twilio;
+pub mod vercel;
 
 use crate::assess;
 use crate::config::ProbeConfig;
@@ -123,6 +142,25 @@ pub static REGISTRY: &[&dyn Probe] = &[
     &railway::Railway,
     &slack::Slack,
     &stripe::Stripe,
+    &anthropic::Anthropic,
+    &cloudflare::Cloudflare,
+    &datadog::Datadog,
+    &digitalocean::DigitalOcean,
+    &dockerhub::DockerHub,
+    &flyio::FlyIo,
+    &gcp::Gcp,
+    &heroku::Heroku,
+    &huggingface::HuggingFace,
+    &linear::Linear,
+    &notion::Notion,
+    &npm::Npm,
+    &openai::OpenAi,
+    &sendgrid::SendGrid,
+    &sentry::Sentry,
+    &shopify::Shopify,
+    &supabase::Supabase,
+    &twilio::Twilio,
+    &vercel::Vercel,
 ];
 
 pub fn registered(id: &str) -> Option<&'static dyn Probe> {

@@ -38,13 +38,23 @@ pub fn read_file(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> Result<(), Re
     if meta.len() > max_size {
         return Err(too_large(meta.len(), max_size));
     }
+    buf.reserve(meta.len().min(max_size) as usize + 1);
     read_bounded(file, max_size, buf)?;
     classify_and_decode(buf)
 }
 
-fn read_bounded(file: File, max_size: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+fn read_bounded(mut file: File, max_size: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+    // Binaries are known from their first 8 KiB: do not read the rest.
+    (&mut file)
+        .take(BINARY_SNIFF as u64)
+        .read_to_end(buf)
+        .map_err(|e| io_skip(&e))?;
+    if buf.len() == BINARY_SNIFF && is_binary_head(buf) {
+        buf.clear();
+        return Err(ReadError::Skip(SkipReason::Binary, "binary content".into()));
+    }
     // The file may grow between stat and read: read at most one byte past the limit to know.
-    let mut limited = file.take(max_size + 1);
+    let mut limited = file.take((max_size + 1).saturating_sub(buf.len() as u64));
     limited.read_to_end(buf).map_err(|e| io_skip(&e))?;
     if buf.len() as u64 > max_size {
         let n = buf.len() as u64;
@@ -65,6 +75,13 @@ pub fn classify_and_decode(buf: &mut Vec<u8>) -> Result<(), ReadError> {
         return Err(ReadError::Skip(SkipReason::Binary, "binary content".into()));
     }
     Ok(())
+}
+
+/// The verdict `classify_and_decode` gives on a file starting with `head` (its first 8 KiB).
+fn is_binary_head(head: &[u8]) -> bool {
+    !matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..])
+        && !looks_utf16le(head)
+        && memchr::memchr(0, head).is_some()
 }
 
 /// UTF-16 with a BOM, or BOM-less UTF-16LE text (NUL in every odd byte: Windows `.env` files).

@@ -10,6 +10,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub const IGNORE_FILE: &str = ".tokenscopeignore";
 
@@ -99,8 +100,11 @@ fn walk_dir(
     never: &[PathBuf],
     sink: &dyn Sink,
 ) -> Result<(), WalkError> {
-    check_ignore_files(root)?;
     let respect = cfg.respect_gitignore;
+    check_ignore_files(root, respect)?;
+    // Directories whose ignore files the walker must not open (see `hostile_ignore_file`).
+    let refused: Arc<Mutex<Vec<(PathBuf, String)>>> = Arc::default();
+    let refused_in_walk = Arc::clone(&refused);
     let mut wb = WalkBuilder::new(root);
     wb.hidden(false)
         .parents(true)
@@ -113,7 +117,24 @@ fn walk_dir(
         .threads(cfg.threads.max(1))
         .add_custom_ignore_filename(IGNORE_FILE)
         .overrides(overrides(root, &cfg.excludes)?)
-        .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+        .filter_entry(move |e| {
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            if e.file_name() == ".git" {
+                return false;
+            }
+            match hostile_ignore_file(e.path(), respect) {
+                Some(bad) => {
+                    refused_in_walk
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(bad);
+                    false
+                }
+                None => true,
+            }
+        });
     let max = cfg.max_file_size;
     wb.build_parallel().run(|| {
         Box::new(move |entry| {
@@ -158,6 +179,13 @@ fn walk_dir(
             WalkState::Continue
         })
     });
+    for (path, why) in refused.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        sink.skipped(
+            path,
+            SkipReason::WalkError,
+            &format!("directory not scanned: its ignore file {why}"),
+        );
+    }
     Ok(())
 }
 
@@ -221,10 +249,46 @@ fn is_never_scanned(path: &Path, never: &[PathBuf]) -> bool {
     !never.is_empty() && std::fs::canonicalize(path).is_ok_and(|p| never.contains(&p))
 }
 
-/// A broken `.tokenscopeignore` is a configuration error (exit 2), not a silent skip.
-fn check_ignore_files(root: &Path) -> Result<(), WalkError> {
+/// Ignore files larger than this are refused: `ignore` reads them whole, line by line.
+const MAX_IGNORE_FILE: u64 = 1 << 20;
+
+/// An ignore file in `dir` that `ignore`'s walker would open but must not: a FIFO, socket or
+/// device (opening it blocks forever, `/dev/zero` never ends) or an oversize one. `ignore` opens
+/// them with a blocking `File::open` and follows symlinks, so this checks the link targets too.
+fn hostile_ignore_file(dir: &Path, respect_gitignore: bool) -> Option<(PathBuf, String)> {
+    let names: &[&str] = if respect_gitignore {
+        &[IGNORE_FILE, ".gitignore", ".ignore", ".git/info/exclude"]
+    } else {
+        &[IGNORE_FILE]
+    };
+    names.iter().find_map(|name| {
+        let p = dir.join(name);
+        let m = std::fs::metadata(&p).ok()?;
+        if !m.is_file() && !m.is_dir() {
+            Some((p, "is not a regular file (FIFO, socket or device)".into()))
+        } else if m.is_file() && m.len() > MAX_IGNORE_FILE {
+            let why = format!(
+                "is {} bytes, over the {MAX_IGNORE_FILE}-byte limit",
+                m.len()
+            );
+            Some((p, why))
+        } else {
+            None
+        }
+    })
+}
+
+/// A broken `.tokenscopeignore` is a configuration error (exit 2), not a silent skip; so is an
+/// ignore file the walker cannot read safely in the root or its parents.
+fn check_ignore_files(root: &Path, respect_gitignore: bool) -> Result<(), WalkError> {
     let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     for dir in abs.ancestors() {
+        if let Some((path, why)) = hostile_ignore_file(dir, respect_gitignore) {
+            return Err(WalkError::IgnoreFile {
+                path,
+                message: format!("refusing to read it: it {why}"),
+            });
+        }
         let f = dir.join(IGNORE_FILE);
         if f.is_file() {
             load_ignore_file(dir, &f)?;

@@ -12,3 +12,6 @@ mod probe;
 mod probe_railway;
 mod probe_incident;
 mod probe_providers;
+mod probe_batch2;
+mod hostile;
+mod leak;

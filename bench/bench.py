@@ -92,28 +92,37 @@ def main_table(a, ts, target):
     cases = [Case("tokenscope", ts_cmd(ts, target)),
              Case("ripgrep", ["rg", "--no-ignore", "--hidden", "-c", "-e",
                               "|".join(RG_PREFIXES), target])]
-    if shutil.which("ripsecrets") and not a.no_peers:
-        cases.append(Case("ripsecrets", ["ripsecrets", target]))
+    for c in cases:
+        c.tree = target
+    # The peers are one to three orders of magnitude slower: each is timed on a smaller tree
+    # of the same generator (MB/s is flat in corpus size), separately, with fewer rounds.
     slow = []
+    if shutil.which("ripsecrets") and not a.no_peers:
+        t = os.path.join(ensure_synth(a.ripsecrets_mb), "tree")
+        slow.append((Case("ripsecrets", ["ripsecrets", t]), t, a.slow_rounds))
     if shutil.which("detect-secrets") and not a.no_peers:
-        slow.append(Case("detect-secrets", ["detect-secrets", "scan", "--all-files", target]))
+        t = os.path.join(ensure_synth(a.detect_secrets_mb), "tree")
+        slow.append((Case("detect-secrets", ["detect-secrets", "scan", "--all-files", t]), t, 1))
     measure(cases, a.rounds, "main")
-    # detect-secrets is two orders of magnitude slower: timed separately, fewer rounds.
-    if slow:
-        measure(slow, a.slow_rounds, "slow peer")
-    cases += slow
-    base = {c.name: med(c) for c in cases}
+    for c, t, n in slow:
+        c.tree = t
+        measure([c], n, "slow peer")
+        cases.append(c)
+    base = {c.name: tree_stats(c.tree)[0] / 1048576 / med(c) for c in cases}  # MB/s
     print("| tool | median s (min–max) | MB/s | files/s | peak RSS MB | findings | "
-          "tokenscope speed ÷ tool |")
+          "tokenscope MB/s ÷ tool MB/s |")
     print("|---|---|---|---|---|---|---|")
     for c in cases:
         m = med(c)
-        ratio = base[c.name] / base["tokenscope"]
-        print(f"| {c.name} ({len(c.walls)} runs) | {m:.3f} ({spread(c)}) | {mb / m:.0f} | "
-              f"{nfiles / m:.0f} | {max(c.rss) / 1024:.0f} | {c.findings} | {ratio:.2f}× |")
+        cmb, cfiles = tree_stats(c.tree)
+        cmb /= 1048576
+        ratio = base["tokenscope"] / base[c.name]
+        print(f"| {c.name} ({len(c.walls)} runs, {cmb:.0f} MB tree) | {m:.3f} ({spread(c)}) | "
+              f"{cmb / m:.1f} | {cfiles / m:.0f} | {max(c.rss) / 1024:.0f} | {c.findings} | "
+              f"{ratio:.2f}× |")
     t = base["tokenscope"]
-    print(f"\ntokenscope: {mb / t:.0f} MB/s = {100 * base['ripgrep'] / t:.0f} % of the ripgrep "
-          f"floor" + "".join(f"; {n}: {base[n] / t:.1f}× slower than tokenscope"
+    print(f"\ntokenscope: {t:.0f} MB/s = {100 * t / base['ripgrep']:.0f} % of the ripgrep "
+          f"floor" + "".join(f"; {t / base[n]:.1f}× the speed of {n}"
                               for n in base if n not in ("tokenscope", "ripgrep")))
     return cases
 
@@ -247,7 +256,9 @@ def main():
     p.add_argument("--size", type=int, default=500)
     p.add_argument("--tree", help="a real tree to benchmark instead of the synthetic corpus")
     p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--slow-rounds", type=int, default=1)
+    p.add_argument("--slow-rounds", type=int, default=3)
+    p.add_argument("--ripsecrets-mb", type=int, default=20)
+    p.add_argument("--detect-secrets-mb", type=int, default=2)
     p.add_argument("--pc-rounds", type=int, default=20)
     p.add_argument("--flat-rounds", type=int, default=3)
     p.add_argument("--flat-sizes", default="50,200,500")

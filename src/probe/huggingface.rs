@@ -162,11 +162,13 @@ impl Probe for HuggingFace {
                 );
                 s.permissions = perms;
             }
-            _ => s.evidence(
-                "access",
-                &reply.source,
-                "live; the token's role is not reported",
-            ),
+            _ => {
+                s.evidence(
+                    "access",
+                    &reply.source,
+                    "live; the token's role is not reported",
+                );
+            }
         }
         Ok(Verdict::active(s))
     }

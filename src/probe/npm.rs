@@ -102,12 +102,14 @@ impl Probe for Npm {
                     "publish token: can publish every package the user maintains",
                 );
             }
-            _ => s.evidence(
-                "access",
-                &reply.source,
-                "live; its permissions (granular packages/orgs) are not readable: assume it can \
-                 publish",
-            ),
+            _ => {
+                s.evidence(
+                    "access",
+                    &reply.source,
+                    "live; its permissions (granular packages/orgs) are not readable: assume it \
+                     can publish",
+                );
+            }
         }
         Ok(Verdict::active(s))
     }

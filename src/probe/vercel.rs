@@ -85,11 +85,13 @@ impl Probe for Vercel {
                         perms.push(ty.to_string());
                     }
                 }
-                Some(other) => s.evidence(
-                    "permissions",
-                    &reply.source,
-                    format!("scope of type {} (not classified)", clean(other)),
-                ),
+                Some(other) => {
+                    s.evidence(
+                        "permissions",
+                        &reply.source,
+                        format!("scope of type {} (not classified)", clean(other)),
+                    );
+                }
                 None => {}
             }
         }

@@ -31,6 +31,22 @@ pub struct Embedded {
     pub decoded: Vec<u8>,
 }
 
+/// Literals whose presence lets the matching pattern run (ASCII case-insensitive): one
+/// Aho-Corasick pass decides which, if any, of the regexes below look at an item.
+const TRIGGERS: [&str; 6] = [
+    "secret",
+    "kind",
+    "\"auth\"",
+    "authorization",
+    "_auth",
+    "client-key-data",
+];
+const K8S: u8 = 0b11;
+const DOCKER: u8 = 1 << 2;
+const BASIC: u8 = 1 << 3;
+const NPM: u8 = 1 << 4;
+const KEY_DATA: u8 = 1 << 5;
+
 struct Patterns {
     prefilter: AhoCorasick,
     k8s_kind_yaml: Regex,
@@ -53,7 +69,7 @@ fn patterns() -> &'static Patterns {
         Patterns {
             prefilter: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(["secret", "\"auth\"", "basic", "_auth", "key-data"])
+                .build(TRIGGERS)
                 .unwrap_or_else(|e| panic!("encoded prefilter: {e}")),
             k8s_kind_yaml: re(r#"(?m)^[ \t]*kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?\r?$"#),
             k8s_kind_json: re(r#""kind"[ \t]*:[ \t]*"Secret""#),
@@ -79,20 +95,37 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// Every encoded secret-holding value in `bytes`, decoded (cheap when there is none: one
-/// Aho-Corasick pass).
+/// Every encoded secret-holding value in `bytes`, decoded. Cheap when there is none: one
+/// Aho-Corasick pass over [`TRIGGERS`], and only the patterns whose literals occur run.
 pub fn embedded(bytes: &[u8]) -> Vec<Embedded> {
     let p = patterns();
     let mut out = Vec::new();
-    if p.prefilter.find(bytes).is_none() {
+    let mut seen = 0u8;
+    for m in p.prefilter.find_overlapping_iter(bytes) {
+        seen |= 1 << m.pattern().as_usize();
+        if seen == 0b11_1111 {
+            break;
+        }
+    }
+    if seen & !K8S == 0 && seen & K8S != K8S {
         return out;
     }
     let mut budget = Budget {
         total: 0,
         values: 0,
     };
-    kubernetes_secrets(p, bytes, &mut budget, &mut out);
-    for re in [&p.docker_auth, &p.basic, &p.npm_auth, &p.key_data] {
+    if seen & K8S == K8S {
+        kubernetes_secrets(p, bytes, &mut budget, &mut out);
+    }
+    for (bit, re) in [
+        (DOCKER, &p.docker_auth),
+        (BASIC, &p.basic),
+        (NPM, &p.npm_auth),
+        (KEY_DATA, &p.key_data),
+    ] {
+        if seen & bit == 0 {
+            continue;
+        }
         for c in re.captures_iter(bytes) {
             if let Some(g) = c.get(1) {
                 push(

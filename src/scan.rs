@@ -112,6 +112,7 @@ impl Sink for Collector<'_> {
                 m
             }));
         }
+        self.detectors.resolve_overlaps(&mut raw);
         if raw.is_empty() {
             return;
         }

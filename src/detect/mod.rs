@@ -182,6 +182,12 @@ impl Detectors {
         &self.providers[self.rules[rule].provider]
     }
 
+    /// Re-applies the generic-versus-specific rule after matches from several scans (the raw
+    /// bytes and their decoded base64 values) are put together.
+    pub fn resolve_overlaps(&self, out: &mut Vec<RawMatch>) {
+        resolve_overlaps(&self.rules, out);
+    }
+
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id() == id)
     }
@@ -285,13 +291,23 @@ impl Detectors {
 /// Drops generic matches whose secret overlaps a specific match, and exact duplicates.
 fn resolve_overlaps(rules: &[Rule], out: &mut Vec<RawMatch>) {
     out.sort_by_key(|m| (m.start, m.end, rules[m.rule].def.generic, m.rule));
-    let specific: Vec<(usize, usize)> = out
+    // A generic match also loses to a specific match whose companion it is (the AWS secret key
+    // assigned to `aws_secret_access_key` beside its key id).
+    let keep: Vec<bool> = out
         .iter()
-        .filter(|m| !rules[m.rule].def.generic)
-        .map(|m| (m.start, m.end))
+        .map(|m| {
+            !rules[m.rule].def.generic
+                || !out.iter().any(|s| {
+                    !rules[s.rule].def.generic
+                        && ((m.start < s.end && s.start < m.end)
+                            || s.companion.as_ref().is_some_and(|c| c == &m.secret))
+                })
+        })
         .collect();
-    out.retain(|m| {
-        !rules[m.rule].def.generic || !specific.iter().any(|&(s, e)| m.start < e && s < m.end)
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        keep[i - 1]
     });
     out.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
 }

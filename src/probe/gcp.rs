@@ -12,7 +12,6 @@ use super::util::clean;
 use super::{Probe, Target, Verdict};
 use crate::signals::Signals;
 use base64::Engine;
-use serde_json::Value;
 
 pub struct Gcp;
 

@@ -154,16 +154,16 @@ impl Probe for Twilio {
             401 | 403 => {}
             code => return Err(Fault::Unexpected(format!("HTTP {code}"))),
         }
-        let std =
+        let standard =
             http.send(&Request::get("verify", "/v2/Services").header("authorization", basic))?;
-        match std.status {
+        match standard.status {
             200 => {
-                std.json()?;
+                standard.json()?;
                 s.breadth = Some(Breadth::AccountWide);
                 s.access = Some(Access::Write);
                 s.evidence(
                     "access",
-                    &std.source,
+                    &standard.source,
                     "Standard API key: every API but keys and accounts (sends SMS, places calls)",
                 );
                 Ok(Verdict::active(s))
@@ -171,14 +171,14 @@ impl Probe for Twilio {
             403 => {
                 s.evidence(
                     "access",
-                    &std.source,
+                    &standard.source,
                     "Restricted API key: live, its permissions are not readable",
                 );
                 Ok(Verdict::active(s))
             }
             401 => Ok(Verdict::inactive(
                 "Twilio refused the API key on every probe (revoked or wrong secret)",
-                &std.source,
+                &standard.source,
             )),
             code => Err(Fault::Unexpected(format!("HTTP {code}"))),
         }

@@ -264,7 +264,8 @@ fn minified_50mb_single_line_file_has_its_tokens_found() {
 fn invalid_utf8_around_a_token_is_found() {
     let dir = tree();
     let t = ghp("utf8");
-    let mut bytes = b"\xff\xfe\xfd garbage \xc3\x28 \xe2\x82 line one\n".to_vec();
+    // (Not starting with FF FE: that is a UTF-16LE byte-order mark.)
+    let mut bytes = b"\xfd\xff\xfe garbage \xc3\x28 \xe2\x82 line one\n".to_vec();
     bytes.extend_from_slice(b"\x80\x81 key=");
     bytes.extend_from_slice(t.as_bytes());
     bytes.extend_from_slice(b" \xc0\xaf\xed\xa0\x80\xf8\x88\x80\x80\x80\n");
@@ -706,17 +707,19 @@ fn broken_baseline_is_an_error_naming_file_and_line_and_writes_nothing() {
     assert_nothing_written(dir.path());
 }
 
-/// `ignore`'s gitignore parser rejects only lines whose glob does not compile (an unclosed
-/// character class, nested `{}` alternates); everything else is a valid pattern. Those lines,
-/// and a file that is not UTF-8, are what can be broken.
+/// `ignore`'s gitignore parser rejects only lines whose glob does not compile: an inverted
+/// range `[z-a]`, an unclosed `{` alternate, a dangling `\`. It accepts everything else (an
+/// unclosed `[`, nested `{}`, `***`). Those lines, and a file that is not UTF-8, are what can
+/// be broken.
 #[test]
 fn broken_tokenscopeignore_is_an_error_naming_file_and_line_and_writes_nothing() {
     for (body, want) in [
         (
-            &b"# vendored\nnode_modules/\n*.min.js\nsrc/[abc.rs\n"[..],
+            &b"# vendored\nnode_modules/\n*.min.js\nsrc/[z-a].rs\n"[..],
             "line 4",
         ),
-        (&b"dist/\n{a,{b,c}}\n"[..], "line 2"),
+        (&b"dist/\n{a,b\n"[..], "line 2"),
+        (&b"dist/\nbuild/\ntrailing\\\n"[..], "line 3"),
         (&b"ok/\n\xff\xfe bad\n"[..], "UTF-8"),
     ] {
         let dir = tree();

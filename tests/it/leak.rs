@@ -195,17 +195,14 @@ fn promise_never_prints_a_full_secret() {
         "aws.access-key-id",
         "stripe.live-secret-key",
         "railway.account-token",
-        "private-key.pkcs8",
+        "privatekey.pem",
+        "database.postgres-mysql-url",
     ] {
-        assert!(
-            rules
-                .iter()
-                .any(|r| r.starts_with(want.split('.').next().unwrap())),
-            "{want} not found in {rules:?}"
-        );
+        assert!(rules.contains(&want), "{want} not found in {rules:?}");
     }
     assert!(rules.len() >= 6, "{rules:?}");
 
+    fs::create_dir(d.join("out")).unwrap();
     for format in ["text", "json", "sarif"] {
         run_checked(d, &["scan", "--format", format, "."], None);
         run_checked(d, &["scan", "--format", format, "--quiet", "."], None);

@@ -159,7 +159,7 @@ fn scan(dir: &Path, args: &[&str]) -> Run {
 /// Every finding as (redacted secret, [origin with line and column]), sorted.
 fn found(run: &Run) -> Vec<(String, Vec<Value>)> {
     let doc = run.json();
-    let mut out: Vec<(String, Vec<Value>)> = doc["findings"]
+    let out: Vec<(String, Vec<Value>)> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()

@@ -195,13 +195,6 @@ const WEBAPP_KNOWN_FALSE_POSITIVES: &[Expected] = &[
         "ghp_…ZA",
         &["src/client.js:11:24"],
     ),
-    // The AWS secret access key is already the companion of aws.access-key-id (line 6);
-    // generic.secret-assignment reports it a second time, as a finding of its own.
-    (
-        "generic.secret-assignment",
-        "nbnG…kh",
-        &[".env.production:7:23"],
-    ),
 ];
 
 /// What a webapp scan reports today: the planted secrets plus the known false positives.

@@ -103,8 +103,10 @@ impl Probe for Cloudflare {
             .get("id")
             .and_then(Value::as_str)
             .ok_or_else(|| Fault::Unexpected("no token id".into()))?;
-        let mut s = Signals::default();
-        s.identity = Some(format!("API token {}", clean(id)));
+        let mut s = Signals {
+            identity: Some(format!("API token {}", clean(id))),
+            ..Signals::default()
+        };
         if let Some(exp) = result.get("expires_on").and_then(Value::as_str) {
             s.evidence("expiry", &reply.source, format!("expires {}", clean(exp)));
         }

@@ -134,8 +134,10 @@ impl Probe for Datadog {
                     if !ok {
                         return Err(Fault::Unexpected("200 without a valid flag".into()));
                     }
-                    let mut s = Signals::default();
-                    s.identity = Some(format!("Datadog site {site}"));
+                    let mut s = Signals {
+                        identity: Some(format!("Datadog site {site}")),
+                        ..Signals::default()
+                    };
                     if app_key {
                         s.kind = Some("application key".into());
                         s.evidence(

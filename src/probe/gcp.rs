@@ -141,8 +141,10 @@ impl Probe for Gcp {
                 &reply.source,
             ));
         };
-        let mut s = Signals::default();
-        s.identity = Some(format!("service account {}", clean(&email)));
+        let mut s = Signals {
+            identity: Some(format!("service account {}", clean(&email))),
+            ..Signals::default()
+        };
         s.evidence(
             "status",
             &reply.source,

@@ -51,8 +51,10 @@ impl Probe for HuggingFace {
             .get("name")
             .and_then(Value::as_str)
             .ok_or_else(|| Fault::Unexpected("no name".into()))?;
-        let mut s = Signals::default();
-        s.identity = Some(format!("user {}", clean(name)));
+        let mut s = Signals {
+            identity: Some(format!("user {}", clean(name))),
+            ..Signals::default()
+        };
         let org_admin: Vec<String> = v
             .get("orgs")
             .and_then(Value::as_array)

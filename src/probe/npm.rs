@@ -57,8 +57,10 @@ impl Probe for Npm {
             .get("username")
             .and_then(Value::as_str)
             .ok_or_else(|| Fault::Unexpected("no username".into()))?;
-        let mut s = Signals::default();
-        s.identity = Some(format!("user {}", clean(user)));
+        let mut s = Signals {
+            identity: Some(format!("user {}", clean(user))),
+            ..Signals::default()
+        };
         let list = match http.send(&Request::get("registry", "/-/npm/v1/tokens").bearer(token)) {
             Ok(r) if r.status == 200 => r.json().ok().map(|v| (v, r.source)),
             Ok(_) => None,

@@ -65,9 +65,11 @@ impl Probe for Shopify {
             .iter()
             .filter_map(|x| x.get("handle").and_then(Value::as_str).map(clean))
             .collect();
-        let mut s = Signals::default();
-        s.identity = Some(format!("store {}.myshopify.com", clean(&store)));
-        s.breadth = Some(Breadth::Resource);
+        let mut s = Signals {
+            identity: Some(format!("store {}.myshopify.com", clean(&store))),
+            breadth: Some(Breadth::Resource),
+            ..Signals::default()
+        };
         if scopes
             .iter()
             .all(|x| x.starts_with("read_") || x.starts_with("unauthenticated_read_"))

@@ -6,9 +6,9 @@ use crate::detect::Detectors;
 use crate::finding::Finding;
 use crate::output::write_atomic;
 use crate::policy::{self, Baseline, BaselineError};
+use crate::probe;
 use crate::report::{self, Report};
 use crate::scan::{Collector, Diagnostic, Stats};
-use crate::probe;
 use crate::source::{self, SourceError};
 use std::time::Instant;
 

@@ -2,16 +2,16 @@
 
 mod cli;
 mod detectors;
+mod emulator;
+mod hostile;
+mod leak;
 mod precommit;
+mod probe;
+mod probe_batch2;
+mod probe_incident;
+mod probe_providers;
+mod probe_railway;
 mod sarif;
 mod scope;
 mod sources;
 mod workspaces;
-mod emulator;
-mod probe;
-mod probe_railway;
-mod probe_incident;
-mod probe_providers;
-mod probe_batch2;
-mod hostile;
-mod leak;

@@ -185,7 +185,7 @@ impl Detectors {
     /// Re-applies the generic-versus-specific rule after matches from several scans (the raw
     /// bytes and their decoded base64 values) are put together.
     pub fn resolve_overlaps(&self, out: &mut Vec<RawMatch>) {
-        resolve_overlaps(&self.rules, out);
+        resolve_overlaps(&self.rules, out, &[]);
     }
 
     pub fn rule_index(&self, id: &str) -> Option<usize> {
@@ -196,6 +196,7 @@ impl Detectors {
     /// a specific one removed.
     pub fn scan(&self, hay: &[u8]) -> Vec<RawMatch> {
         let mut out = Vec::new();
+        let mut claimed = Vec::new();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
@@ -203,14 +204,14 @@ impl Detectors {
             scratch.touched.sort_unstable();
             for &rule in &scratch.touched {
                 for &(ws, we) in &scratch.spans[rule] {
-                    self.run_rule(rule, hay, ws, we, &mut out);
+                    self.run_rule(rule, hay, ws, we, &mut out, &mut claimed);
                 }
                 scratch.spans[rule].clear();
             }
             scratch.touched.clear();
         });
         if !out.is_empty() {
-            resolve_overlaps(&self.rules, &mut out);
+            resolve_overlaps(&self.rules, &mut out, &claimed);
         }
         out
     }
@@ -250,7 +251,18 @@ impl Detectors {
         }
     }
 
-    fn run_rule(&self, r: usize, hay: &[u8], ws: usize, we: usize, out: &mut Vec<RawMatch>) {
+    /// Runs one rule's regex on a window. Values a specific rule's format matched but its gate
+    /// rejected (a GitHub token with a bad checksum, a placeholder) are recorded in `claimed`:
+    /// that rule knows the format best, so a generic rule may not report them either.
+    fn run_rule(
+        &self,
+        r: usize,
+        hay: &[u8],
+        ws: usize,
+        we: usize,
+        out: &mut Vec<RawMatch>,
+        claimed: &mut Vec<(usize, usize)>,
+    ) {
         let rule = &self.rules[r];
         let window = &hay[ws..we];
         for caps in rule.regex.captures_iter(window) {
@@ -259,6 +271,9 @@ impl Detectors {
             };
             let value = String::from_utf8_lossy(g.as_bytes()).into_owned();
             if !filters::accept(&rule.def, &value) {
+                if !rule.def.generic {
+                    claimed.push((ws + g.start(), ws + g.end()));
+                }
                 continue;
             }
             let variable = rule
@@ -288,20 +303,23 @@ impl Detectors {
     }
 }
 
-/// Drops generic matches whose secret overlaps a specific match, and exact duplicates.
-fn resolve_overlaps(rules: &[Rule], out: &mut Vec<RawMatch>) {
+/// Drops generic matches whose secret overlaps a specific match or a span a specific rule
+/// claimed, and exact duplicates.
+fn resolve_overlaps(rules: &[Rule], out: &mut Vec<RawMatch>, claimed: &[(usize, usize)]) {
     out.sort_by_key(|m| (m.start, m.end, rules[m.rule].def.generic, m.rule));
+    let overlaps = |m: &RawMatch, (s, e): (usize, usize)| m.start < e && s < m.end;
     // A generic match also loses to a specific match whose companion it is (the AWS secret key
     // assigned to `aws_secret_access_key` beside its key id).
     let keep: Vec<bool> = out
         .iter()
         .map(|m| {
             !rules[m.rule].def.generic
-                || !out.iter().any(|s| {
-                    !rules[s.rule].def.generic
-                        && ((m.start < s.end && s.start < m.end)
-                            || s.companion.as_ref().is_some_and(|c| c == &m.secret))
-                })
+                || !(claimed.iter().any(|&c| overlaps(m, c))
+                    || out.iter().any(|s| {
+                        !rules[s.rule].def.generic
+                            && (overlaps(m, (s.start, s.end))
+                                || s.companion.as_ref().is_some_and(|c| c == &m.secret))
+                    }))
         })
         .collect();
     let mut i = 0;

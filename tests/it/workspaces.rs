@@ -183,27 +183,11 @@ const MONOREPO: &[Expected] = &[
     ),
 ];
 
-/// Findings the webapp should NOT produce but does today: detector gaps, reported to the lead.
-/// They are listed here explicitly (never silently) so the suite stays green; once the detector
-/// is fixed the exact-set tests fail until the entry is removed. `webapp_decoys_stay_quiet`
-/// (ignored until then) is the strict version.
-const WEBAPP_KNOWN_FALSE_POSITIVES: &[Expected] = &[
-    // Decoy: the wrong-checksum ghp_ token (REVOKED_TOKEN). github.classic-pat rejects it, but
-    // generic.secret-assignment reports it because it is assigned to a *_TOKEN name.
-    (
-        "generic.secret-assignment",
-        "ghp_…ZA",
-        &["src/client.js:11:24"],
-    ),
-];
-
-/// What a webapp scan reports today: the planted secrets plus the known false positives.
+/// What a webapp scan reports: exactly the planted secrets. (Decoys that a specific rule's
+/// format matches but its gate rejects, like the wrong-checksum `ghp_` assigned to
+/// `REVOKED_TOKEN`, are claimed by that rule and not reported by the generic one either.)
 fn webapp() -> Vec<Expected> {
-    WEBAPP
-        .iter()
-        .chain(WEBAPP_KNOWN_FALSE_POSITIVES)
-        .copied()
-        .collect()
+    WEBAPP.to_vec()
 }
 
 /// Findings that carry their companion value: the AWS secret access key beside the key id, the
@@ -613,7 +597,6 @@ fn no_output_format_contains_a_full_secret() {
 }
 
 #[test]
-#[ignore = "detector gaps: see WEBAPP_KNOWN_FALSE_POSITIVES"]
 fn webapp_decoys_stay_quiet() {
     let ws = workspace("webapp");
     let run = scan(ws.path(), &["--format", "json", "."]);

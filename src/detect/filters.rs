@@ -75,7 +75,18 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "not-real",
 ];
 
+/// Keys that providers publish in their own documentation: valid-looking, but public and
+/// owned by the provider's demo accounts.
+const PUBLISHED_DOCUMENTATION_KEYS: &[&str] = &[
+    // Stripe API reference examples.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+];
+
 pub fn is_placeholder(value: &str) -> bool {
+    if PUBLISHED_DOCUMENTATION_KEYS.contains(&value) {
+        return true;
+    }
     let lower = value.to_ascii_lowercase();
     if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) {
         return true;

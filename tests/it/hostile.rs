@@ -5,6 +5,7 @@
 //! intact, and a diagnostic names the bad file where one is due. Nothing is timed here; the
 //! command timeout only turns a hang into a failure.
 
+use crate::tokens::ghp;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
@@ -23,28 +24,6 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// The normal planted token (`tools/mint.py github ghp hostile1`), in `normal.env` line 1.
 const NORMAL: &str = "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";
 const NORMAL_LINE: &str = "GITHUB_TOKEN=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\n";
-
-/// A GitHub classic PAT with a valid checksum, different for each seed (the scheme of
-/// `tools/mint.py github ghp`).
-pub fn ghp(seed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut body = String::new();
-    let mut counter = 0u32;
-    while body.len() < 30 {
-        let h = Sha256::digest(format!("{seed}/{counter}").as_bytes());
-        body.extend(h.iter().map(|b| B62[*b as usize % 62] as char));
-        counter += 1;
-    }
-    body.truncate(30);
-    let mut n = crc32fast::hash(body.as_bytes());
-    let mut check = [b'0'; 6];
-    for c in check.iter_mut().rev() {
-        *c = B62[(n % 62) as usize];
-        n /= 62;
-    }
-    format!("ghp_{body}{}", std::str::from_utf8(&check).unwrap())
-}
 
 /// A temporary tree holding `normal.env` with the normal token.
 fn tree() -> TempDir {

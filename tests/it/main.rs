@@ -14,4 +14,5 @@ mod probe_railway;
 mod sarif;
 mod scope;
 mod sources;
+mod tokens;
 mod workspaces;

@@ -3,32 +3,11 @@
 //! the process environment (`--env`), and base64-encoded secrets in any source. Git repositories
 //! and home directories are temporary; every test asserts the exact findings and their origins.
 
+pub use crate::tokens::ghp;
 use assert_cmd::Command;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
-
-/// A GitHub classic PAT with a valid checksum, different for each seed (same scheme as
-/// `tools/mint.py github ghp`: 30 base62 characters, then the base62 CRC32 of them).
-pub fn ghp(seed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut body = String::new();
-    let mut counter = 0u32;
-    while body.len() < 30 {
-        let h = Sha256::digest(format!("{seed}/{counter}").as_bytes());
-        body.extend(h.iter().map(|b| B62[*b as usize % 62] as char));
-        counter += 1;
-    }
-    body.truncate(30);
-    let mut n = crc32fast::hash(body.as_bytes());
-    let mut check = [b'0'; 6];
-    for c in check.iter_mut().rev() {
-        *c = B62[(n % 62) as usize];
-        n /= 62;
-    }
-    format!("ghp_{body}{}", std::str::from_utf8(&check).unwrap())
-}
 
 /// What the reports show of a classic PAT.
 pub fn redacted(token: &str) -> String {

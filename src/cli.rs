@@ -149,7 +149,8 @@ pub struct ProbeArgs {
     /// Bound on the whole probe stage, in seconds.
     #[arg(long, default_value_t = 120)]
     pub probe_timeout: u64,
-    /// Also connect (read-only) to database URLs found, to read role attributes.
+    /// Reserved: connect read-only to database URLs found, to read role attributes. Not
+    /// implemented yet: accepted, and ignored with a warning.
     #[arg(long)]
     pub probe_databases: bool,
 }

@@ -66,6 +66,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `scan`, and `audit` (which adds the blast-radius summary to the text report).
 fn scan(cfg: ScanConfig, audit: bool) -> anyhow::Result<ExitCode> {
+    if cfg.probe.databases {
+        eprintln!("tokenscope: warning: --probe-databases is not implemented yet; database URLs are assessed offline only");
+    }
     let mut out = tokenscope::run_scan(&cfg)?;
     if audit && cfg.format == Format::Text {
         out.rendered.push('\n');

@@ -78,7 +78,7 @@ impl<'a> Collector<'a> {
 
     pub fn finish(self) -> (Vec<Finding>, Stats, Vec<Diagnostic>) {
         let hits = self.hits.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut stats = Stats {
+        let stats = Stats {
             items_scanned: self.items.into_inner(),
             bytes_scanned: self.bytes.into_inner(),
             skipped: self.skipped.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -91,7 +91,6 @@ impl<'a> Collector<'a> {
             .unwrap_or_else(|e| e.into_inner());
         diags.sort_by(|a, b| a.path.cmp(&b.path));
         let findings = dedupe(self.detectors, hits);
-        stats.matches = stats.matches.max(findings.len() as u64);
         (findings, stats, diags)
     }
 }

@@ -12,6 +12,7 @@ use regex::bytes::Regex;
 use rules::{ProviderFile, ProviderInfo, RuleDef, ScopeMeaning};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// How far a window reaches around a keyword hit. Windows stop at line ends first; these caps
@@ -307,27 +308,67 @@ impl Detectors {
 /// claimed, and exact duplicates.
 fn resolve_overlaps(rules: &[Rule], out: &mut Vec<RawMatch>, claimed: &[(usize, usize)]) {
     out.sort_by_key(|m| (m.start, m.end, rules[m.rule].def.generic, m.rule));
-    let overlaps = |m: &RawMatch, (s, e): (usize, usize)| m.start < e && s < m.end;
-    // A generic match also loses to a specific match whose companion it is (the AWS secret key
-    // assigned to `aws_secret_access_key` beside its key id).
-    let keep: Vec<bool> = out
-        .iter()
-        .map(|m| {
-            !rules[m.rule].def.generic
-                || !(claimed.iter().any(|&c| overlaps(m, c))
-                    || out.iter().any(|s| {
-                        !rules[s.rule].def.generic
-                            && (overlaps(m, (s.start, s.end))
-                                || s.companion.as_ref().is_some_and(|c| c == &m.secret))
-                    }))
-        })
-        .collect();
-    let mut i = 0;
-    out.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
+    if out.iter().any(|m| rules[m.rule].def.generic) {
+        // Spans no generic match may overlap: specific matches and values specific rules claimed.
+        let mut blocked: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|m| !rules[m.rule].def.generic)
+            .map(|m| (m.start, m.end))
+            .chain(claimed.iter().copied())
+            .collect();
+        let blocked = SpanSet::new(&mut blocked);
+        // A generic match also loses to a specific match whose companion it is (the AWS secret
+        // key assigned to `aws_secret_access_key` beside its key id).
+        let companions: HashSet<&str> = out
+            .iter()
+            .filter(|m| !rules[m.rule].def.generic)
+            .filter_map(|m| m.companion.as_ref().map(|c| c.expose()))
+            .collect();
+        let keep: Vec<bool> = out
+            .iter()
+            .map(|m| {
+                !rules[m.rule].def.generic
+                    || !(blocked.overlaps(m.start, m.end) || companions.contains(m.secret.expose()))
+            })
+            .collect();
+        let mut i = 0;
+        out.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
     out.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
+}
+
+/// Byte spans sorted by start with a running maximum of their ends, so "does any span overlap
+/// [start, end)" is one binary search instead of a scan of every span: resolving a file with
+/// thousands of matches stays O(n log n).
+struct SpanSet {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl SpanSet {
+    fn new(spans: &mut [(usize, usize)]) -> SpanSet {
+        spans.sort_unstable();
+        let mut max = 0;
+        let max_end = spans
+            .iter()
+            .map(|&(_, e)| {
+                max = max.max(e);
+                max
+            })
+            .collect();
+        SpanSet {
+            starts: spans.iter().map(|&(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        let n = self.starts.partition_point(|&s| s < end);
+        n > 0 && self.max_end[n - 1] > start
+    }
 }
 
 fn line_start(hay: &[u8], at: usize, cap: usize) -> usize {
@@ -380,4 +421,21 @@ fn find_companion(
         .filter_map(|c| c.get(group))
         .min_by_key(|g| (ws + g.start()).abs_diff(start))
         .map(|g| SecretValue::new(String::from_utf8_lossy(g.as_bytes()).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SpanSet;
+
+    #[test]
+    fn span_set_answers_like_a_scan_of_every_span() {
+        let mut spans = vec![(10, 20), (0, 3), (15, 40), (50, 51)];
+        let set = SpanSet::new(&mut spans.clone());
+        for start in 0..60 {
+            for end in start + 1..62 {
+                let scan = spans.iter_mut().any(|&mut (s, e)| start < e && s < end);
+                assert_eq!(set.overlaps(start, end), scan, "[{start}, {end})");
+            }
+        }
+    }
 }

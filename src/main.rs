@@ -6,7 +6,6 @@ use std::io::Write;
 use std::process::ExitCode;
 use tokenscope::config::ScanConfig;
 use tokenscope::detect::Detectors;
-use tokenscope::report::Format;
 use tokenscope::secret::SecretValue;
 
 fn main() -> ExitCode {
@@ -69,15 +68,12 @@ fn scan(cfg: ScanConfig, audit: bool) -> anyhow::Result<ExitCode> {
     if cfg.probe.databases {
         eprintln!("tokenscope: warning: --probe-databases is not implemented yet; database URLs are assessed offline only");
     }
-    let mut out = tokenscope::run_scan(&cfg)?;
-    if audit && cfg.format == Format::Text {
-        out.rendered.push('\n');
-        out.rendered
-            .push_str(&tokenscope::report::audit::render(&out.findings));
-        if let Some(path) = &cfg.output {
-            tokenscope::output::write_atomic(path, out.rendered.as_bytes())?;
-        }
-    }
+    // With `--output`, the run streams the report into that file.
+    let out = if audit {
+        tokenscope::run::run_audit(&cfg)?
+    } else {
+        tokenscope::run_scan(&cfg)?
+    };
     for d in &out.diagnostics {
         eprintln!(
             "tokenscope: skipped {}: {} ({})",
@@ -87,7 +83,9 @@ fn scan(cfg: ScanConfig, audit: bool) -> anyhow::Result<ExitCode> {
         );
     }
     if cfg.output.is_none() {
-        std::io::stdout().write_all(out.rendered.as_bytes())?;
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        out.write_report(&mut w)?;
+        w.flush()?;
     }
     if !cfg.quiet {
         eprintln!("{}", out.summary);

@@ -4,13 +4,14 @@ use crate::assess;
 use crate::config::ScanConfig;
 use crate::detect::Detectors;
 use crate::finding::Finding;
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_atomic_with};
 use crate::policy::{self, Baseline, BaselineError};
 use crate::probe;
-use crate::report::{self, Report};
+use crate::report::{self, Format, Report};
 use crate::scan::{Collector, Diagnostic, Stats};
 use crate::source::{self, SourceError};
-use std::time::Instant;
+use std::io::Write;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -30,14 +31,68 @@ pub struct Outcome {
     pub stats: Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub baselined: usize,
-    /// The rendered report (already written to `--output` when one was given).
-    pub rendered: String,
+    /// The scan's duration, as the report states it.
+    pub elapsed: Duration,
+    /// The report's format (`--format`).
+    pub format: Format,
+    /// The text report ends with `tokenscope audit`'s blast-radius summary.
+    pub audit: bool,
     pub summary: String,
     /// Findings meet `--fail-on`.
     pub failed: bool,
 }
 
+impl Outcome {
+    /// The report as the scan rendered it.
+    pub fn report(&self) -> Report<'_> {
+        Report {
+            findings: &self.findings,
+            stats: &self.stats,
+            diagnostics: &self.diagnostics,
+            elapsed: self.elapsed,
+            detectors: Detectors::builtin(),
+            baselined: self.baselined,
+        }
+    }
+
+    /// Streams the report (what `--output` received, when one was given) into `w`, e.g. a
+    /// buffered, locked stdout. Flushing `w` is the caller's business.
+    pub fn write_report(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        write_report(self.format, self.audit, &self.report(), w)
+    }
+
+    /// The report as a `String` (tests; prefer [`Outcome::write_report`]).
+    pub fn rendered(&self) -> String {
+        report::to_string(|w| self.write_report(w))
+    }
+}
+
+fn write_report(
+    format: Format,
+    audit: bool,
+    report: &Report,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    report::write(format, report, w)?;
+    if audit && format == Format::Text {
+        w.write_all(b"\n")?;
+        report::audit::write(report.findings, w)?;
+    }
+    Ok(())
+}
+
+/// `tokenscope scan`: scans, assesses, probes, applies the baseline, and streams the report to
+/// `cfg.output` when one is given (otherwise [`Outcome::write_report`] renders it).
 pub fn run_scan(cfg: &ScanConfig) -> Result<Outcome, RunError> {
+    run(cfg, false)
+}
+
+/// `tokenscope audit`: [`run_scan`], with the blast-radius summary after a text report.
+pub fn run_audit(cfg: &ScanConfig) -> Result<Outcome, RunError> {
+    run(cfg, true)
+}
+
+fn run(cfg: &ScanConfig, audit: bool) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let det = Detectors::builtin();
     // Load the baseline before scanning, so a broken one fails fast and writes nothing.
@@ -75,21 +130,25 @@ pub fn run_scan(cfg: &ScanConfig) -> Result<Outcome, RunError> {
         detectors: det,
         baselined,
     };
-    let rendered = report::render(cfg.format, &report);
     let summary = report::summary_line(&report);
     if let Some(path) = &cfg.output {
-        write_atomic(path, rendered.as_bytes()).map_err(|source| RunError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        write_atomic_with(path, |w| write_report(cfg.format, audit, &report, w)).map_err(
+            |source| RunError::Write {
+                path: path.clone(),
+                source,
+            },
+        )?;
     }
+    let elapsed = report.elapsed;
     let failed = policy::fails(&cfg.fail_on, &findings);
     Ok(Outcome {
         findings,
         stats,
         diagnostics,
         baselined,
-        rendered,
+        elapsed,
+        format: cfg.format,
+        audit,
         summary,
         failed,
     })

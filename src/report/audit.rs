@@ -6,6 +6,7 @@ use super::text::{escape, kebab};
 use crate::finding::Finding;
 use crate::scope::{Access, Breadth, Destructive, Environment, Risk, Status};
 use std::fmt::Write;
+use std::io;
 
 /// The one thing to do about a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,12 +95,16 @@ fn status(f: &Finding) -> String {
 
 /// The summary, worst first.
 pub fn render(findings: &[Finding]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "Blast radius");
-    let _ = writeln!(out, "============");
+    super::to_string(|w| write(findings, w))
+}
+
+/// Streams the summary into `out`.
+pub fn write(findings: &[Finding], out: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(out, "Blast radius")?;
+    writeln!(out, "============")?;
     if findings.is_empty() {
-        let _ = writeln!(out, "No tokens in reach.");
-        return out;
+        writeln!(out, "No tokens in reach.")?;
+        return Ok(());
     }
     let mut order: Vec<&Finding> = findings.iter().collect();
     order.sort_by(|a, b| {
@@ -114,7 +119,7 @@ pub fn render(findings: &[Finding]) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "\n[{}] {} {} at {}:{}{}",
             f.risk.as_str().to_uppercase(),
@@ -123,9 +128,9 @@ pub fn render(findings: &[Finding]) -> String {
             escape(&loc.origin.display_path()),
             loc.line,
             more
-        );
-        let _ = writeln!(out, "  status:        {}", status(f));
-        let _ = writeln!(
+        )?;
+        writeln!(out, "  status:        {}", status(f))?;
+        writeln!(
             out,
             "  acts as:       {}",
             f.scope
@@ -133,32 +138,31 @@ pub fn render(findings: &[Finding]) -> String {
                 .as_deref()
                 .map(escape)
                 .unwrap_or_else(|| "unknown".into())
-        );
-        let _ = writeln!(out, "  can reach:     {}", reach(f));
-        let _ = writeln!(out, "  can delete:    {}", deletes(f));
-        let _ = writeln!(out, "  production:    {}", production(f));
+        )?;
+        writeln!(out, "  can reach:     {}", reach(f))?;
+        writeln!(out, "  can delete:    {}", deletes(f))?;
+        writeln!(out, "  production:    {}", production(f))?;
         if let Some(e) = f
             .scope
             .evidence
             .iter()
             .find(|e| e.field == "destructive" && e.source.starts_with("probe:"))
         {
-            let _ = writeln!(out, "  why:           {}", escape(&e.detail));
+            writeln!(out, "  why:           {}", escape(&e.detail))?;
         }
-        let _ = writeln!(out, "  action:        {}", action(f).as_str());
+        writeln!(out, "  action:        {}", action(f).as_str())?;
     }
     let worst: Vec<&Finding> = findings
         .iter()
         .filter(|f| action(f) == Action::Revoke)
         .collect();
-    let _ = writeln!(
+    writeln!(
         out,
         "\n{} token{} in reach; {} to revoke now.",
         findings.len(),
         if findings.len() == 1 { "" } else { "s" },
         worst.len()
-    );
-    out
+    )
 }
 
 /// One scope as text, for `tokenscope probe`.

@@ -8,6 +8,7 @@ pub mod text;
 use crate::detect::Detectors;
 use crate::finding::Finding;
 use crate::scan::{Diagnostic, Stats};
+use std::io::Write;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,12 +28,28 @@ pub struct Report<'a> {
     pub baselined: usize,
 }
 
-pub fn render(format: Format, report: &Report) -> String {
+/// Streams the report into `w` (buffer it: the renderers issue many small writes). Memory stays
+/// bounded by one finding (JSON, text) or one result plus the sorted index of results (SARIF),
+/// not by the size of the output.
+pub fn write(format: Format, report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     match format {
-        Format::Text => text::render(report),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Text => text::write(report, w),
+        Format::Json => json::write(report, w),
+        Format::Sarif => sarif::write(report, w),
     }
+}
+
+/// The whole report in memory, for tests and small reports; prefer [`write`].
+pub fn render(format: Format, report: &Report) -> String {
+    to_string(|w| write(format, report, w))
+}
+
+/// What a streaming renderer writes, as a `String`.
+pub(crate) fn to_string(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail, and the renderers only write UTF-8.
+    let _ = render(&mut buf);
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The one-line summary printed on stderr at the end of a run.

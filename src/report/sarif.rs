@@ -14,6 +14,7 @@ use crate::finding::Finding;
 use crate::location::{Location, Origin};
 use crate::scope::{Destructive, Risk, Scope, Status};
 use crate::secret::hex;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
@@ -23,6 +24,7 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
 use std::path::{Component, Path};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -47,9 +49,84 @@ pub fn render(r: &Report) -> String {
 
 /// The SARIF document with at most `limit` results (highest risk first).
 pub fn render_limited(r: &Report, limit: usize) -> String {
-    let mut s = serde_json::to_string_pretty(&build(r, limit)).unwrap_or_default();
-    s.push('\n');
-    s
+    super::to_string(|w| write_limited(r, limit, w))
+}
+
+/// Streams the SARIF document into `w`: see [`write_limited`].
+pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+    write_limited(r, MAX_RESULTS, w)
+}
+
+/// Streams the SARIF document with at most `limit` results (highest risk first), pretty-printed
+/// with a trailing newline, into `w`. The same bytes as serializing [`build`]'s `Sarif`, but the
+/// results are built one at a time while they are written: only the sorted index of results is
+/// held in memory, never all the `Result`s.
+pub fn write_limited(r: &Report, limit: usize, w: &mut dyn Write) -> io::Result<()> {
+    let p = prepare(r, limit);
+    let run = StreamedRun {
+        invocations: std::slice::from_ref(&p.invocation),
+        original_uri_base_ids: &p.base_ids,
+        properties: &p.properties,
+        results: Results(&p),
+        tool: &p.tool,
+    };
+    let doc = StreamedSarif {
+        schema: SCHEMA_URI,
+        runs: std::slice::from_ref(&run),
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
+}
+
+/// serde-sarif's `Sarif` with one run, as `build` fills it: the same fields in the same
+/// (alphabetical) order, so the same bytes. `tests::streaming_matches_the_sarif_struct` checks it.
+#[derive(Serialize)]
+struct StreamedSarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: &'a [StreamedRun<'a>],
+    version: &'static str,
+}
+
+/// serde-sarif's `Run` as `build` fills it, with `results` streamed.
+#[derive(Serialize)]
+struct StreamedRun<'a> {
+    invocations: &'a [Invocation],
+    #[serde(rename = "originalUriBaseIds")]
+    original_uri_base_ids: &'a BTreeMap<String, ArtifactLocation>,
+    properties: &'a PropertyBag,
+    results: Results<'a>,
+    tool: &'a Tool,
+}
+
+/// The run's results, each built from its entry as it is serialized.
+struct Results<'a>(&'a Prepared<'a>);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.results())
+    }
+}
+
+/// Everything of the run but its results, and what the results are built from.
+struct Prepared<'a> {
+    /// Sorted and truncated to the limit.
+    entries: Vec<Entry<'a>>,
+    /// A rule id's index in `tool.driver.rules`.
+    index: HashMap<&'a str, i64>,
+    tool: Tool,
+    base_ids: BTreeMap<String, ArtifactLocation>,
+    invocation: Invocation,
+    properties: PropertyBag,
+}
+
+impl Prepared<'_> {
+    fn results(&self) -> impl Iterator<Item = SarifResult> + '_ {
+        self.entries
+            .iter()
+            .map(|e| result(e, self.index.get(e.finding.rule_id.as_str()).copied()))
+    }
 }
 
 /// One result before it is turned into SARIF: the sort key and what the result needs.
@@ -67,7 +144,32 @@ struct Uri {
     uri: String,
 }
 
+/// The whole SARIF document in memory; [`write_limited`] streams the same.
 pub fn build(r: &Report, limit: usize) -> Sarif {
+    let p = prepare(r, limit);
+    let results: Vec<SarifResult> = p.results().collect();
+    let Prepared {
+        tool,
+        base_ids,
+        invocation,
+        properties,
+        ..
+    } = p;
+    let run = Run::builder()
+        .tool(tool)
+        .original_uri_base_ids(base_ids)
+        .invocations(vec![invocation])
+        .results(results)
+        .properties(properties)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+fn prepare<'a>(r: &Report<'a>, limit: usize) -> Prepared<'a> {
     let cwd = std::env::current_dir().ok();
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let mut entries: Vec<Entry> = Vec::new();
@@ -115,18 +217,21 @@ pub fn build(r: &Report, limit: usize) -> Sarif {
     let mut rule_ids: Vec<&str> = entries.iter().map(|e| e.finding.rule_id.as_str()).collect();
     rule_ids.sort_unstable();
     rule_ids.dedup();
-    let rules: Vec<ReportingDescriptor> = rule_ids
+    let known: Vec<(&'a str, usize)> = rule_ids
         .iter()
-        .filter_map(|id| r.detectors.rule_index(id))
-        .map(|i| {
+        .filter_map(|&id| r.detectors.rule_index(id).map(|i| (id, i)))
+        .collect();
+    let rules: Vec<ReportingDescriptor> = known
+        .iter()
+        .map(|&(_, i)| {
             let provider = r.detectors.provider_of(i);
             rule(&r.detectors.rules[i].def, &provider.id)
         })
         .collect();
-    let index: HashMap<&str, i64> = rules
+    let index: HashMap<&'a str, i64> = known
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i as i64))
+        .map(|(n, &(id, _))| (id, n as i64))
         .collect();
 
     let mut bases: Vec<&'static str> = entries
@@ -136,11 +241,6 @@ pub fn build(r: &Report, limit: usize) -> Sarif {
     bases.push(SRCROOT);
     bases.sort_unstable();
     bases.dedup();
-
-    let results: Vec<SarifResult> = entries
-        .iter()
-        .map(|e| result(e, index.get(e.finding.rule_id.as_str()).copied()))
-        .collect();
 
     let mut notifications: Vec<Notification> = r
         .diagnostics
@@ -202,29 +302,26 @@ pub fn build(r: &Report, limit: usize) -> Sarif {
         .information_uri(INFORMATION_URI)
         .rules(rules)
         .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .original_uri_base_ids(base_ids(&bases, cwd.as_deref(), home.as_deref()))
-        .invocations(vec![invocation])
-        .results(results)
-        .properties(bag(
-            None,
-            json!({
-                "findings": r.findings.len(),
-                "results_total": total,
-                "results_reported": entries.len(),
-                "truncated": total > entries.len(),
-                "baselined": r.baselined,
-                "files_scanned": r.stats.items_scanned,
-                "bytes_scanned": r.stats.bytes_scanned,
-            }),
-        ))
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    let properties = bag(
+        None,
+        json!({
+            "findings": r.findings.len(),
+            "results_total": total,
+            "results_reported": entries.len(),
+            "truncated": total > entries.len(),
+            "baselined": r.baselined,
+            "files_scanned": r.stats.items_scanned,
+            "bytes_scanned": r.stats.bytes_scanned,
+        }),
+    );
+    Prepared {
+        tool: Tool::builder().driver(driver).build(),
+        base_ids: base_ids(&bases, cwd.as_deref(), home.as_deref()),
+        invocation,
+        properties,
+        entries,
+        index,
+    }
 }
 
 fn rule(d: &RuleDef, provider: &str) -> ReportingDescriptor {
@@ -730,6 +827,59 @@ mod tests {
             baselined: 0,
         };
         serde_json::from_str(&render_limited(&r, limit)).unwrap()
+    }
+
+    #[test]
+    fn streaming_matches_the_sarif_struct() {
+        let mut unknown = finding(
+            "ghp_cccccccccccccccccccccccccccccccccccc",
+            Risk::Medium,
+            vec![at(file("b c/d.env"), 4)],
+        );
+        unknown.rule_id = "no.such-rule".into();
+        let fs = [
+            finding(
+                "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                Risk::Low,
+                vec![
+                    at(file("a"), 1),
+                    at(file("a"), 2),
+                    at(
+                        Origin::Env {
+                            variable: "GH_TOKEN".into(),
+                        },
+                        1,
+                    ),
+                ],
+            ),
+            finding(
+                "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                Risk::Critical,
+                vec![at(file("/elsewhere/z"), 1)],
+            ),
+            unknown,
+        ];
+        let stats = Stats::default();
+        let diagnostics = [crate::scan::Diagnostic {
+            path: "big.bin".into(),
+            reason: crate::source::SkipReason::TooLarge,
+            detail: "too large".into(),
+        }];
+        for (findings, diagnostics) in [(&fs[..], &diagnostics[..]), (&[][..], &[][..])] {
+            let r = Report {
+                findings,
+                stats: &stats,
+                diagnostics,
+                elapsed: Duration::ZERO,
+                detectors: Detectors::builtin(),
+                baselined: 1,
+            };
+            for limit in [0, 2, MAX_RESULTS] {
+                let mut whole = serde_json::to_string_pretty(&build(&r, limit)).unwrap();
+                whole.push('\n');
+                assert_eq!(render_limited(&r, limit), whole, "limit {limit}");
+            }
+        }
     }
 
     #[test]

@@ -3,28 +3,32 @@
 use super::Report;
 use crate::finding::Finding;
 use crate::scope::Status;
-use std::fmt::Write;
+use std::io::{self, Write};
 
 pub fn render(r: &Report) -> String {
-    let mut out = String::new();
-    for f in r.findings {
-        finding(&mut out, f);
-    }
-    if r.findings.is_empty() {
-        out.push_str("No secrets found.\n");
-    }
-    out
+    super::to_string(|w| write(r, w))
 }
 
-fn finding(out: &mut String, f: &Finding) {
-    let _ = writeln!(
+/// Streams the text report into `out`, one finding at a time.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in r.findings {
+        finding(out, f)?;
+    }
+    if r.findings.is_empty() {
+        out.write_all(b"No secrets found.\n")?;
+    }
+    Ok(())
+}
+
+fn finding(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    writeln!(
         out,
         "[{}] {} ({}) {}",
         f.risk.as_str().to_uppercase(),
         f.rule_name,
         f.rule_id,
         f.secret.redacted()
-    );
+    )?;
     let s = &f.scope;
     let status = match &s.status {
         Status::Active => "active".to_string(),
@@ -32,7 +36,7 @@ fn finding(out: &mut String, f: &Finding) {
         Status::Unknown(r) => format!("unknown ({r})"),
         Status::NotProbed => "not probed".to_string(),
     };
-    let _ = writeln!(
+    writeln!(
         out,
         "  status: {status}; breadth: {}; access: {}; destructive: {}; environment: {}{}",
         kebab(&s.breadth),
@@ -44,15 +48,15 @@ fn finding(out: &mut String, f: &Finding) {
         } else {
             ""
         }
-    );
+    )?;
     if let Some(id) = &s.identity {
-        let _ = writeln!(out, "  identity: {id}");
+        writeln!(out, "  identity: {id}")?;
     }
     if !s.permissions.is_empty() {
-        let _ = writeln!(out, "  permissions: {}", s.permissions.join(", "));
+        writeln!(out, "  permissions: {}", s.permissions.join(", "))?;
     }
     for e in &s.evidence {
-        let _ = writeln!(out, "  evidence ({}, {}): {}", e.field, e.source, e.detail);
+        writeln!(out, "  evidence ({}, {}): {}", e.field, e.source, e.detail)?;
     }
     for l in &f.locations {
         let var = l
@@ -60,7 +64,7 @@ fn finding(out: &mut String, f: &Finding) {
             .as_deref()
             .map(|v| format!(" [{v}]"))
             .unwrap_or_default();
-        let _ = writeln!(
+        writeln!(
             out,
             "  at {}:{}:{}{}{}",
             escape(&l.origin.display_path()),
@@ -68,9 +72,9 @@ fn finding(out: &mut String, f: &Finding) {
             l.column,
             l.origin.label(),
             var
-        );
+        )?;
     }
-    out.push('\n');
+    out.write_all(b"\n")
 }
 
 /// Serialized kebab-case name of a scope enum, e.g. `account-wide`.

@@ -10,6 +10,11 @@ pub fn accept(rule: &RuleDef, value: &str) -> bool {
             return false;
         }
     }
+    if let Some(min) = rule.min_digits {
+        if value.bytes().filter(u8::is_ascii_digit).count() < min {
+            return false;
+        }
+    }
     if let Some(min) = rule.min_entropy {
         if shannon_entropy(value) < min {
             return false;

@@ -25,6 +25,13 @@ const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 pub struct Rule {
     pub def: RuleDef,
     pub provider: usize,
+    /// Compiled on the rule's first keyword hit: compiling all 114 regexes costs ~50 ms at
+    /// start-up, which dominated the pre-commit path (a few small files, most rules never hit).
+    /// `Detectors::new` parses every pattern, so compiling later cannot fail.
+    compiled: OnceLock<Compiled>,
+}
+
+struct Compiled {
     regex: Regex,
     secret_group: usize,
     var_group: Option<usize>,
@@ -35,6 +42,53 @@ impl Rule {
     pub fn id(&self) -> &str {
         &self.def.id
     }
+
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            Compiled::new(&self.def)
+                .unwrap_or_else(|e| panic!("rule {} was checked at load: {e}", self.def.id))
+        })
+    }
+}
+
+impl Compiled {
+    fn new(def: &RuleDef) -> Result<Compiled, regex::Error> {
+        // A keyword-assigned rule runs once per assignment, from the start of its name: anchored,
+        // the automaton stops where the assignment stops matching instead of scanning the rest
+        // of the line (or of a minified file) for a later start.
+        let regex = if def.keyword_assigned {
+            Regex::new(&format!("^(?:{})", def.regex))?
+        } else {
+            Regex::new(&def.regex)?
+        };
+        let secret_group = regex
+            .capture_names()
+            .position(|n| n == Some("secret"))
+            .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
+        let var_group = regex.capture_names().position(|n| n == Some("var"));
+        let companion = match &def.companion {
+            Some(c) => Some(Regex::new(&c.regex)?),
+            None => None,
+        };
+        Ok(Compiled {
+            regex,
+            secret_group,
+            var_group,
+            companion,
+        })
+    }
+}
+
+/// Parses a pattern without compiling it: the errors `Regex::new` would give for syntax,
+/// at a fraction of the cost. (Compilation can also fail on the size limit; the test suite
+/// compiles every built-in rule.)
+fn check_syntax(pattern: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 pub struct Detectors {
@@ -108,19 +162,11 @@ impl Detectors {
             providers.push(pf.provider);
             scopes.push(pf.scopes);
             for def in pf.rules {
-                let regex = Regex::new(&def.regex).map_err(|e| format!("rule {}: {e}", def.id))?;
-                let secret_group = regex
-                    .capture_names()
-                    .position(|n| n == Some("secret"))
-                    .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
-                let var_group = regex.capture_names().position(|n| n == Some("var"));
-                let companion = match &def.companion {
-                    Some(c) => Some(
-                        Regex::new(&c.regex)
-                            .map_err(|e| format!("rule {} companion: {e}", def.id))?,
-                    ),
-                    None => None,
-                };
+                check_syntax(&def.regex).map_err(|e| format!("rule {}: {e}", def.id))?;
+                if let Some(c) = &def.companion {
+                    check_syntax(&c.regex)
+                        .map_err(|e| format!("rule {} companion: {e}", def.id))?;
+                }
                 let r = rules.len();
                 for k in &def.keywords {
                     let k = k.to_ascii_lowercase();
@@ -135,10 +181,7 @@ impl Detectors {
                 rules.push(Rule {
                     def,
                     provider: p,
-                    regex,
-                    secret_group,
-                    var_group,
-                    companion,
+                    compiled: OnceLock::new(),
                 });
             }
         }
@@ -231,6 +274,23 @@ impl Detectors {
             for &(p, len) in &self.prefix_patterns[m.pattern().as_usize()] {
                 let end = start + len;
                 for &r in &self.pattern_rules[p] {
+                    let def = &self.rules[r].def;
+                    if def.keyword_assigned {
+                        if assigned_after(hay, end) {
+                            let ws = name_start(hay, start);
+                            let we = line_end(hay, end, WINDOW_AFTER);
+                            let spans = &mut scratch.spans[r];
+                            match spans.last() {
+                                Some(&(last, _)) if last == ws => {}
+                                Some(_) => spans.push((ws, we)),
+                                None => {
+                                    scratch.touched.push(r);
+                                    spans.push((ws, we));
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     let ws = line_start(hay, start, WINDOW_BEFORE);
                     let we = if self.rules[r].def.multiline {
                         (end + WINDOW_AFTER_MULTILINE).min(hay.len())
@@ -265,9 +325,10 @@ impl Detectors {
         claimed: &mut Vec<(usize, usize)>,
     ) {
         let rule = &self.rules[r];
+        let compiled = rule.compiled();
         let window = &hay[ws..we];
-        for caps in rule.regex.captures_iter(window) {
-            let Some(g) = caps.get(rule.secret_group) else {
+        for caps in compiled.regex.captures_iter(window) {
+            let Some(g) = caps.get(compiled.secret_group) else {
                 continue;
             };
             let value = String::from_utf8_lossy(g.as_bytes()).into_owned();
@@ -277,12 +338,12 @@ impl Detectors {
                 }
                 continue;
             }
-            let variable = rule
+            let variable = compiled
                 .var_group
                 .and_then(|i| caps.get(i))
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let (start, end) = (ws + g.start(), ws + g.end());
-            let companion = match (&rule.companion, &rule.def.companion) {
+            let companion = match (&compiled.companion, &rule.def.companion) {
                 (Some(re), Some(def)) => {
                     let found = find_companion(re, hay, start, end, def.within_lines);
                     if found.is_none() && !def.optional {
@@ -369,6 +430,41 @@ impl SpanSet {
         let n = self.starts.partition_point(|&s| s < end);
         n > 0 && self.max_end[n - 1] > start
     }
+}
+
+/// Whether the name that a keyword ending at `at` is part of is followed by an assignment: the
+/// rest of the name (`[A-Za-z0-9_.-]`), an optional closing quote, blanks, then `=` or `:`.
+fn assigned_after(hay: &[u8], at: usize) -> bool {
+    let ceil = (at + WINDOW_AFTER).min(hay.len());
+    let mut i = at;
+    while i < ceil && is_name_byte(hay[i]) {
+        i += 1;
+    }
+    if i < ceil && matches!(hay[i], b'"' | b'\'') {
+        i += 1;
+    }
+    while i < ceil && matches!(hay[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i < ceil && matches!(hay[i], b'=' | b':')
+}
+
+/// Where the variable name holding a keyword that starts at `at` begins: back over name
+/// characters, then forward to the first word character (where `\b` holds).
+fn name_start(hay: &[u8], at: usize) -> usize {
+    let floor = at.saturating_sub(WINDOW_BEFORE);
+    let mut i = at;
+    while i > floor && is_name_byte(hay[i - 1]) {
+        i -= 1;
+    }
+    while i < at && !(hay[i].is_ascii_alphanumeric() || hay[i] == b'_') {
+        i += 1;
+    }
+    i
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
 fn line_start(hay: &[u8], at: usize, cap: usize) -> usize {

@@ -150,6 +150,18 @@ pub struct RuleDef {
     /// Whether the secret may span lines (PEM blocks); widens the regex window.
     #[serde(default)]
     pub multiline: bool,
+    /// The keyword is part of a variable name that a value is assigned to (`NAME=value`,
+    /// `name: value`, `"name" => value`). A keyword hit whose name is not followed by `=` or `:`
+    /// cannot match, and is dropped before the regex runs: these rules' keywords (`token`,
+    /// `secret`) are common words, and most of their hits in source code are not assignments.
+    /// The regex then runs anchored at the start of the name (the first word character of the
+    /// run of `[A-Za-z0-9_.-]` holding the keyword), so it must match from there.
+    #[serde(default)]
+    pub keyword_assigned: bool,
+    /// The secret must contain at least this many ASCII digits (random tokens do; words and
+    /// identifiers mostly do not). Cheaper than spelling the condition out in the regex.
+    #[serde(default)]
+    pub min_digits: Option<usize>,
     #[serde(default)]
     pub companion: Option<CompanionDef>,
     /// What the rule's match alone says about the token (e.g. `sk_live_` = production,

@@ -6,7 +6,7 @@
 //! with the byte span of the encoded value, so a finding in the decoded text is reported at the
 //! encoded location. Work is bounded: values and totals are capped.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
@@ -31,21 +31,18 @@ pub struct Embedded {
     pub decoded: Vec<u8>,
 }
 
-/// Literals whose presence lets the matching pattern run (ASCII case-insensitive): one
-/// Aho-Corasick pass decides which, if any, of the regexes below look at an item.
-const TRIGGERS: [&str; 6] = [
-    "secret",
-    "kind",
-    "\"auth\"",
-    "authorization",
-    "_auth",
-    "client-key-data",
-];
-const K8S: u8 = 0b11;
-const DOCKER: u8 = 1 << 2;
-const BASIC: u8 = 1 << 3;
-const NPM: u8 = 1 << 4;
-const KEY_DATA: u8 = 1 << 5;
+/// Literals whose presence lets the matching patterns run. Case-sensitive, so the search is
+/// a vectorised literal scan (Teddy) rather than an automaton step per byte: this pass runs over
+/// every scanned byte. Each pattern below is case-sensitive about these words, except `basic`,
+/// whose header name is matched in its usual spellings (`authorization`, `Authorization`,
+/// `AUTHORIZATION`).
+const TRIGGERS: [&str; 5] = ["kind", "auth", "Auth", "AUTH", "client-key-data"];
+const K8S: u8 = 1;
+const DOCKER: u8 = 1 << 1;
+const BASIC: u8 = 1 << 2;
+const NPM: u8 = 1 << 3;
+const KEY_DATA: u8 = 1 << 4;
+const ALL: u8 = K8S | DOCKER | BASIC | NPM | KEY_DATA;
 
 struct Patterns {
     prefilter: AhoCorasick,
@@ -68,7 +65,7 @@ fn patterns() -> &'static Patterns {
         const B64: &str = r"[A-Za-z0-9+/]{8,}={0,2}";
         Patterns {
             prefilter: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
                 .build(TRIGGERS)
                 .unwrap_or_else(|e| panic!("encoded prefilter: {e}")),
             k8s_kind_yaml: re(r#"(?m)^[ \t]*kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?\r?$"#),
@@ -100,21 +97,15 @@ fn patterns() -> &'static Patterns {
 pub fn embedded(bytes: &[u8]) -> Vec<Embedded> {
     let p = patterns();
     let mut out = Vec::new();
-    let mut seen = 0u8;
-    for m in p.prefilter.find_overlapping_iter(bytes) {
-        seen |= 1 << m.pattern().as_usize();
-        if seen == 0b11_1111 {
-            break;
-        }
-    }
-    if seen & !K8S == 0 && seen & K8S != K8S {
+    let seen = triggered(p, bytes);
+    if seen == 0 {
         return out;
     }
     let mut budget = Budget {
         total: 0,
         values: 0,
     };
-    if seen & K8S == K8S {
+    if seen & K8S != 0 {
         kubernetes_secrets(p, bytes, &mut budget, &mut out);
     }
     for (bit, re) in [
@@ -142,6 +133,37 @@ pub fn embedded(bytes: &[u8]) -> Vec<Embedded> {
     out.sort_by_key(|e| (e.start, e.end));
     out.dedup_by(|b, a| a.start == b.start && a.end == b.end);
     out
+}
+
+/// Which patterns may match in `bytes`: a bit per pattern whose trigger word occurs in the
+/// context that pattern needs (`"auth"` quoted, `_auth`, `auth` + `orization`).
+fn triggered(p: &Patterns, bytes: &[u8]) -> u8 {
+    let mut seen = 0u8;
+    for m in p.prefilter.find_iter(bytes) {
+        let (s, e) = (m.start(), m.end());
+        seen |= match m.pattern().as_usize() {
+            0 => K8S,
+            4 => KEY_DATA,
+            i => {
+                let before = s.checked_sub(1).map(|b| bytes[b]);
+                let basic = bytes
+                    .get(e..e + 9)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(b"orization"));
+                let mut bits = if basic { BASIC } else { 0 };
+                if i == 1 && before == Some(b'"') && bytes.get(e) == Some(&b'"') {
+                    bits |= DOCKER;
+                }
+                if i == 1 && before == Some(b'_') {
+                    bits |= NPM;
+                }
+                bits
+            }
+        };
+        if seen == ALL {
+            break;
+        }
+    }
+    seen
 }
 
 struct Budget {

@@ -37,13 +37,6 @@ pub struct Embedded {
 /// whose header name is matched in its usual spellings (`authorization`, `Authorization`,
 /// `AUTHORIZATION`).
 const TRIGGERS: [&str; 5] = ["kind", "auth", "Auth", "AUTH", "client-key-data"];
-const K8S: u8 = 1;
-const DOCKER: u8 = 1 << 1;
-const BASIC: u8 = 1 << 2;
-const NPM: u8 = 1 << 3;
-const KEY_DATA: u8 = 1 << 4;
-const ALL: u8 = K8S | DOCKER | BASIC | NPM | KEY_DATA;
-
 struct Patterns {
     prefilter: AhoCorasick,
     k8s_kind_yaml: Regex,
@@ -93,40 +86,37 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Every encoded secret-holding value in `bytes`, decoded. Cheap when there is none: one
-/// Aho-Corasick pass over [`TRIGGERS`], and only the patterns whose literals occur run.
+/// literal pass over [`TRIGGERS`]; the line-local patterns then run only on the lines where
+/// their trigger occurs (none of them starts with a literal the regex engine could skip to,
+/// and `Authorization` headers are common in source code).
 pub fn embedded(bytes: &[u8]) -> Vec<Embedded> {
     let p = patterns();
     let mut out = Vec::new();
-    let seen = triggered(p, bytes);
-    if seen == 0 {
+    let t = triggered(p, bytes);
+    if !t.k8s && t.lines.iter().all(Vec::is_empty) {
         return out;
     }
     let mut budget = Budget {
         total: 0,
         values: 0,
     };
-    if seen & K8S != 0 {
+    if t.k8s {
         kubernetes_secrets(p, bytes, &mut budget, &mut out);
     }
-    for (bit, re) in [
-        (DOCKER, &p.docker_auth),
-        (BASIC, &p.basic),
-        (NPM, &p.npm_auth),
-        (KEY_DATA, &p.key_data),
-    ] {
-        if seen & bit == 0 {
-            continue;
-        }
-        for c in re.captures_iter(bytes) {
-            if let Some(g) = c.get(1) {
-                push(
-                    &mut out,
-                    &mut budget,
-                    g.start(),
-                    g.end(),
-                    None,
-                    g.as_bytes(),
-                );
+    let line_local = [&p.docker_auth, &p.basic, &p.npm_auth, &p.key_data];
+    for (re, lines) in line_local.into_iter().zip(&t.lines) {
+        for &(ls, le) in lines {
+            for c in re.captures_iter(&bytes[ls..le]) {
+                if let Some(g) = c.get(1) {
+                    push(
+                        &mut out,
+                        &mut budget,
+                        ls + g.start(),
+                        ls + g.end(),
+                        None,
+                        g.as_bytes(),
+                    );
+                }
             }
         }
     }
@@ -135,35 +125,63 @@ pub fn embedded(bytes: &[u8]) -> Vec<Embedded> {
     out
 }
 
-/// Which patterns may match in `bytes`: a bit per pattern whose trigger word occurs in the
-/// context that pattern needs (`"auth"` quoted, `_auth`, `auth` + `orization`).
-fn triggered(p: &Patterns, bytes: &[u8]) -> u8 {
-    let mut seen = 0u8;
+/// Where the patterns may match: whether a `kind` occurs (Kubernetes manifests are matched per
+/// document), and for each line-local pattern (docker `"auth"`, `Authorization: Basic`, npm
+/// `_auth`, `client-key-data`) the lines holding its trigger in the context it needs.
+struct Triggered {
+    k8s: bool,
+    lines: [Vec<(usize, usize)>; 4],
+}
+
+fn triggered(p: &Patterns, bytes: &[u8]) -> Triggered {
+    const DOCKER: usize = 0;
+    const BASIC: usize = 1;
+    const NPM: usize = 2;
+    const KEY_DATA: usize = 3;
+    let mut t = Triggered {
+        k8s: false,
+        lines: Default::default(),
+    };
+    let mut line: Option<(usize, usize)> = None;
     for m in p.prefilter.find_iter(bytes) {
         let (s, e) = (m.start(), m.end());
-        seen |= match m.pattern().as_usize() {
-            0 => K8S,
+        let before = s.checked_sub(1).map(|b| bytes[b]);
+        let kind = match m.pattern().as_usize() {
+            0 => {
+                t.k8s = true;
+                continue;
+            }
             4 => KEY_DATA,
             i => {
-                let before = s.checked_sub(1).map(|b| bytes[b]);
-                let basic = bytes
+                if bytes
                     .get(e..e + 9)
-                    .is_some_and(|r| r.eq_ignore_ascii_case(b"orization"));
-                let mut bits = if basic { BASIC } else { 0 };
-                if i == 1 && before == Some(b'"') && bytes.get(e) == Some(&b'"') {
-                    bits |= DOCKER;
+                    .is_some_and(|r| r.eq_ignore_ascii_case(b"orization"))
+                {
+                    BASIC
+                } else if i == 1 && before == Some(b'"') && bytes.get(e) == Some(&b'"') {
+                    DOCKER
+                } else if i == 1 && before == Some(b'_') {
+                    NPM
+                } else {
+                    continue;
                 }
-                if i == 1 && before == Some(b'_') {
-                    bits |= NPM;
-                }
-                bits
             }
         };
-        if seen == ALL {
-            break;
+        // Hits come in order: one long (minified) line is delimited once, not once per hit.
+        let (ls, le) = match line {
+            Some((ls, le)) if s < le => (ls, le),
+            _ => (
+                memchr::memrchr(b'\n', &bytes[..s]).map_or(0, |i| i + 1),
+                memchr::memchr(b'\n', &bytes[e..]).map_or(bytes.len(), |i| e + i),
+            ),
+        };
+        line = Some((ls, le));
+        let lines = &mut t.lines[kind];
+        if lines.last().map(|&(last, _)| last) != Some(ls) {
+            lines.push((ls, le));
         }
     }
-    seen
+    t
 }
 
 struct Budget {

@@ -1,13 +1,15 @@
-//! Detection: every detector compiled once into one matcher. A literal prefilter (Aho-Corasick
-//! over all rules' keywords) finds candidate windows; only the rules owning a keyword hit run
-//! their regex, and only on the window around the hit.
+//! Detection: every detector compiled once into one matcher. A keyword prefilter (one automaton
+//! over all rules' keywords, `keywords.rs`) finds candidate windows; only the rules owning a
+//! keyword hit run their regex, and only on the window around the hit (keyword-assigned rules:
+//! anchored at the assignment).
 
 pub mod checksum;
 pub mod filters;
+pub mod keywords;
 pub mod rules;
 
 use crate::secret::SecretValue;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use keywords::KeywordSearcher;
 use regex::bytes::Regex;
 use rules::{ProviderFile, ProviderInfo, RuleDef, ScopeMeaning};
 use std::cell::RefCell;
@@ -95,17 +97,11 @@ pub struct Detectors {
     pub providers: Vec<ProviderInfo>,
     pub scopes: Vec<BTreeMap<String, ScopeMeaning>>,
     pub rules: Vec<Rule>,
-    /// Leftmost-longest automaton over every keyword (ASCII case-insensitive). Searching from
-    /// each hit's start + 1 visits every position where some keyword starts; all keywords
-    /// starting there are prefixes of the longest one (`prefix_patterns`). This finds the same
-    /// occurrences as an overlapping search, but lets the automaton's literal prefilter skip
-    /// ahead (an overlapping search walks the automaton over every byte).
-    prefilter: AhoCorasick,
-    /// For each prefilter pattern, the patterns that are prefixes of it (itself included) with
-    /// their lengths, shortest first.
-    prefix_patterns: Vec<Vec<(usize, usize)>>,
-    /// For each prefilter pattern, the rules that own it.
+    /// Every keyword of every rule (lowercased, unique), found ASCII case-insensitively.
+    keywords: KeywordSearcher,
+    /// For each keyword, the rules that own it, and its length.
     pattern_rules: Vec<Vec<usize>>,
+    keyword_len: Vec<usize>,
 }
 
 /// Per-thread scratch space of the matcher, reused across items to avoid allocation churn.
@@ -115,6 +111,8 @@ struct Scratch {
     spans: Vec<Vec<(usize, usize)>>,
     /// Rules with at least one window, in first-hit order.
     touched: Vec<usize>,
+    /// Keyword occurrences in the item: (offset, keyword index).
+    hits: Vec<(usize, u32)>,
 }
 
 thread_local! {
@@ -190,35 +188,15 @@ impl Detectors {
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!("duplicate rule id {}", w[0]));
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // A full DFA: one table lookup per byte. The default for this many patterns is a
-            // contiguous NFA, several times slower per byte; the DFA costs ~1 MB, built once.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| e.to_string())?;
-        // Patterns are lowercased and unique, so byte prefixes are case-insensitive prefixes.
-        let prefix_patterns = patterns
-            .iter()
-            .map(|p| {
-                let mut v: Vec<(usize, usize)> = patterns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, q)| p.as_bytes().starts_with(q.as_bytes()))
-                    .map(|(i, q)| (i, q.len()))
-                    .collect();
-                v.sort_by_key(|&(i, len)| (len, i));
-                v
-            })
-            .collect();
+        let keywords = KeywordSearcher::new(&patterns)?;
+        let keyword_len = patterns.iter().map(String::len).collect();
         Ok(Detectors {
             providers,
             scopes,
             rules,
-            prefilter,
-            prefix_patterns,
+            keywords,
             pattern_rules,
+            keyword_len,
         })
     }
 
@@ -265,51 +243,48 @@ impl Detectors {
         if scratch.spans.len() < self.rules.len() {
             scratch.spans.resize_with(self.rules.len(), Vec::new);
         }
-        let mut at = 0;
-        while at < hay.len() {
-            let Some(m) = self.prefilter.find(Input::new(hay).range(at..)) else {
-                break;
-            };
-            let start = m.start();
-            for &(p, len) in &self.prefix_patterns[m.pattern().as_usize()] {
-                let end = start + len;
-                for &r in &self.pattern_rules[p] {
-                    let def = &self.rules[r].def;
-                    if def.keyword_assigned {
-                        if assigned_after(hay, end) {
-                            let ws = name_start(hay, start);
-                            let we = line_end(hay, end, WINDOW_AFTER);
-                            let spans = &mut scratch.spans[r];
-                            match spans.last() {
-                                Some(&(last, _)) if last == ws => {}
-                                Some(_) => spans.push((ws, we)),
-                                None => {
-                                    scratch.touched.push(r);
-                                    spans.push((ws, we));
-                                }
+        let mut hits = std::mem::take(&mut scratch.hits);
+        hits.clear();
+        self.keywords.find_all(hay, &mut hits);
+        for &(start, p) in &hits {
+            let p = p as usize;
+            let end = start + self.keyword_len[p];
+            for &r in &self.pattern_rules[p] {
+                let def = &self.rules[r].def;
+                if def.keyword_assigned {
+                    if assigned_after(hay, end) {
+                        let ws = name_start(hay, start);
+                        let we = line_end(hay, end, WINDOW_AFTER);
+                        let spans = &mut scratch.spans[r];
+                        match spans.last() {
+                            Some(&(last, _)) if last == ws => {}
+                            Some(_) => spans.push((ws, we)),
+                            None => {
+                                scratch.touched.push(r);
+                                spans.push((ws, we));
                             }
                         }
-                        continue;
                     }
-                    let ws = line_start(hay, start, WINDOW_BEFORE);
-                    let we = if self.rules[r].def.multiline {
-                        (end + WINDOW_AFTER_MULTILINE).min(hay.len())
-                    } else {
-                        line_end(hay, end, WINDOW_AFTER)
-                    };
-                    let spans = &mut scratch.spans[r];
-                    match spans.last_mut() {
-                        Some(last) if ws <= last.1 => last.1 = last.1.max(we),
-                        Some(_) => spans.push((ws, we)),
-                        None => {
-                            scratch.touched.push(r);
-                            spans.push((ws, we));
-                        }
+                    continue;
+                }
+                let ws = line_start(hay, start, WINDOW_BEFORE);
+                let we = if def.multiline {
+                    (end + WINDOW_AFTER_MULTILINE).min(hay.len())
+                } else {
+                    line_end(hay, end, WINDOW_AFTER)
+                };
+                let spans = &mut scratch.spans[r];
+                match spans.last_mut() {
+                    Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+                    Some(_) => spans.push((ws, we)),
+                    None => {
+                        scratch.touched.push(r);
+                        spans.push((ws, we));
                     }
                 }
             }
-            at = start + 1;
         }
+        scratch.hits = hits;
     }
 
     /// Runs one rule's regex on a window. Values a specific rule's format matched but its gate

@@ -254,7 +254,9 @@ impl Detectors {
                 if def.keyword_assigned {
                     if assigned_after(hay, end) {
                         let ws = name_start(hay, start);
-                        let we = line_end(hay, end, WINDOW_AFTER);
+                        // No search for the line end: the anchored regex stops at the first
+                        // byte that does not continue the assignment, and a newline never does.
+                        let we = (end + WINDOW_AFTER).min(hay.len());
                         let spans = &mut scratch.spans[r];
                         match spans.last() {
                             Some(&(last, _)) if last == ws => {}

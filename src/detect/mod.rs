@@ -21,6 +21,8 @@ use std::sync::OnceLock;
 /// only matter on very long (minified) lines and keep the work per hit bounded.
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 4096;
+/// Keyword occurrences are collected and sorted this many bytes of an item at a time.
+const KEYWORD_BLOCK: usize = 256 * 1024;
 /// Multi-line secrets (PEM blocks, JSON key files) may span this much after their keyword.
 const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 
@@ -113,6 +115,24 @@ struct Scratch {
     touched: Vec<usize>,
     /// Keyword occurrences in the item: (offset, keyword index).
     hits: Vec<(usize, u32)>,
+    /// The line holding the last keyword hit: its start, and the offset of its newline (or the
+    /// item's end). Hits come in order, so a line is delimited once however many hits it has
+    /// (a minified file is one line).
+    line: Option<(usize, usize)>,
+}
+
+impl Scratch {
+    fn line(&mut self, hay: &[u8], at: usize) -> (usize, usize) {
+        match self.line {
+            Some((ls, le)) if ls <= at && at <= le => (ls, le),
+            _ => {
+                let ls = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
+                let le = memchr::memchr(b'\n', &hay[at..]).map_or(hay.len(), |i| at + i);
+                self.line = Some((ls, le));
+                (ls, le)
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -243,12 +263,30 @@ impl Detectors {
         if scratch.spans.len() < self.rules.len() {
             scratch.spans.resize_with(self.rules.len(), Vec::new);
         }
+        // Block by block, so that the hit list stays small on an item that is nothing but
+        // keywords (`eyJeyJeyJ…`: one hit every 3 bytes). Each block reports the keywords that
+        // start in it, reading on past its end far enough to see them whole.
         let mut hits = std::mem::take(&mut scratch.hits);
-        hits.clear();
-        self.keywords.find_all(hay, &mut hits);
-        for &(start, p) in &hits {
-            let p = p as usize;
-            let end = start + self.keyword_len[p];
+        scratch.line = None;
+        let mut from = 0;
+        while from < hay.len() {
+            let to = (from + KEYWORD_BLOCK).min(hay.len());
+            let ahead = (to + self.keywords.max_len() - 1).min(hay.len());
+            hits.clear();
+            self.keywords.find_all(&hay[from..ahead], &mut hits);
+            hits.retain(|&(s, _)| s < to - from);
+            for &(s, p) in &hits {
+                self.add_windows(hay, from + s, p as usize, scratch);
+            }
+            from = to;
+        }
+        scratch.hits = hits;
+    }
+
+    /// Adds the windows a keyword occurrence at `start` opens for each rule owning it.
+    fn add_windows(&self, hay: &[u8], start: usize, p: usize, scratch: &mut Scratch) {
+        let end = start + self.keyword_len[p];
+        {
             for &r in &self.pattern_rules[p] {
                 let def = &self.rules[r].def;
                 if def.keyword_assigned {
@@ -269,11 +307,12 @@ impl Detectors {
                     }
                     continue;
                 }
-                let ws = line_start(hay, start, WINDOW_BEFORE);
+                let (ls, le) = scratch.line(hay, start);
+                let ws = ls.max(start.saturating_sub(WINDOW_BEFORE));
                 let we = if def.multiline {
                     (end + WINDOW_AFTER_MULTILINE).min(hay.len())
                 } else {
-                    line_end(hay, end, WINDOW_AFTER)
+                    le.min(end + WINDOW_AFTER)
                 };
                 let spans = &mut scratch.spans[r];
                 match spans.last_mut() {
@@ -286,7 +325,6 @@ impl Detectors {
                 }
             }
         }
-        scratch.hits = hits;
     }
 
     /// Runs one rule's regex on a window. Values a specific rule's format matched but its gate

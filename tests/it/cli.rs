@@ -262,3 +262,33 @@ fn output_file_is_written_atomically_and_stdout_stays_empty() {
         assert_eq!(names(&dir.path().join("out")), ["report.json"]);
     }
 }
+
+#[test]
+fn the_output_file_is_never_scanned_but_a_file_of_the_same_name_elsewhere_is() {
+    // A stale report holding a token (say, written by another tool) at the `-o` path is about
+    // to be replaced, so it is not scanned; a file with the same name in another directory
+    // is an ordinary file. (Only files named like a never-scanned file have their path
+    // resolved; this pins that shortcut to exact paths.)
+    let stale = crate::tokens::ghp("stale report");
+    let elsewhere = crate::tokens::ghp("same name elsewhere");
+    let dir = tree(&[
+        ("out/report.json", &format!("GITHUB_TOKEN={stale}\n")),
+        ("docs/report.json", &format!("GITHUB_TOKEN={elsewhere}\n")),
+    ]);
+    let r = run(
+        dir.path(),
+        &["scan", "--format", "json", "-o", "out/report.json", "."],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["locations"].as_array().unwrap())
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["docs/report.json"]);
+}

@@ -286,42 +286,40 @@ impl Detectors {
     /// Adds the windows a keyword occurrence at `start` opens for each rule owning it.
     fn add_windows(&self, hay: &[u8], start: usize, p: usize, scratch: &mut Scratch) {
         let end = start + self.keyword_len[p];
-        {
-            for &r in &self.pattern_rules[p] {
-                let def = &self.rules[r].def;
-                if def.keyword_assigned {
-                    if assigned_after(hay, end) {
-                        let ws = name_start(hay, start);
-                        // No search for the line end: the anchored regex stops at the first
-                        // byte that does not continue the assignment, and a newline never does.
-                        let we = (end + WINDOW_AFTER).min(hay.len());
-                        let spans = &mut scratch.spans[r];
-                        match spans.last() {
-                            Some(&(last, _)) if last == ws => {}
-                            Some(_) => spans.push((ws, we)),
-                            None => {
-                                scratch.touched.push(r);
-                                spans.push((ws, we));
-                            }
+        for &r in &self.pattern_rules[p] {
+            let def = &self.rules[r].def;
+            if def.keyword_assigned {
+                if assigned_after(hay, end) {
+                    let ws = name_start(hay, start);
+                    // No search for the line end: the anchored regex stops at the first
+                    // byte that does not continue the assignment, and a newline never does.
+                    let we = (end + WINDOW_AFTER).min(hay.len());
+                    let spans = &mut scratch.spans[r];
+                    match spans.last() {
+                        Some(&(last, _)) if last == ws => {}
+                        Some(_) => spans.push((ws, we)),
+                        None => {
+                            scratch.touched.push(r);
+                            spans.push((ws, we));
                         }
                     }
-                    continue;
                 }
-                let (ls, le) = scratch.line(hay, start);
-                let ws = ls.max(start.saturating_sub(WINDOW_BEFORE));
-                let we = if def.multiline {
-                    (end + WINDOW_AFTER_MULTILINE).min(hay.len())
-                } else {
-                    le.min(end + WINDOW_AFTER)
-                };
-                let spans = &mut scratch.spans[r];
-                match spans.last_mut() {
-                    Some(last) if ws <= last.1 => last.1 = last.1.max(we),
-                    Some(_) => spans.push((ws, we)),
-                    None => {
-                        scratch.touched.push(r);
-                        spans.push((ws, we));
-                    }
+                continue;
+            }
+            let (ls, le) = scratch.line(hay, start);
+            let ws = ls.max(start.saturating_sub(WINDOW_BEFORE));
+            let we = if def.multiline {
+                (end + WINDOW_AFTER_MULTILINE).min(hay.len())
+            } else {
+                le.min(end + WINDOW_AFTER)
+            };
+            let spans = &mut scratch.spans[r];
+            match spans.last_mut() {
+                Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+                Some(_) => spans.push((ws, we)),
+                None => {
+                    scratch.touched.push(r);
+                    spans.push((ws, we));
                 }
             }
         }

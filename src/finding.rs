@@ -43,3 +43,26 @@ impl Finding {
         v
     }
 }
+
+#[cfg(test)]
+impl Finding {
+    /// A GitHub classic-PAT finding for report tests.
+    pub(crate) fn github_for_tests(secret: &str, risk: Risk, locations: Vec<Location>) -> Finding {
+        let s = SecretValue::new(secret);
+        Finding {
+            rule_id: "github.classic-pat".into(),
+            rule_name: "GitHub personal access token (classic)".into(),
+            provider_id: "github".into(),
+            provider_name: "GitHub".into(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            fingerprint: s.fingerprint(),
+            secret: s,
+            companion: None,
+            locations,
+            signals: Default::default(),
+            scope: Scope::default(),
+            risk,
+        }
+    }
+}

@@ -150,14 +150,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::rules::{Confidence, Severity};
     use crate::location::Origin;
-    use crate::scope::{Risk, Scope};
-    use crate::secret::SecretValue;
+    use crate::scope::Risk;
 
     #[test]
     fn a_streamed_finding_is_the_finding_value() {
-        let s = SecretValue::new("ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
         let at = |line| Location {
             origin: Origin::File { path: "a".into() },
             line,
@@ -165,21 +162,11 @@ mod tests {
             end_column: 45,
             variable: Some("GH_TOKEN".into()),
         };
-        let mut f = Finding {
-            rule_id: "github.classic-pat".into(),
-            rule_name: "GitHub personal access token (classic)".into(),
-            provider_id: "github".into(),
-            provider_name: "GitHub".into(),
-            severity: Severity::High,
-            confidence: Confidence::High,
-            fingerprint: s.fingerprint(),
-            secret: s,
-            companion: None,
-            locations: vec![at(1), at(2)],
-            signals: Default::default(),
-            scope: Scope::default(),
-            risk: Risk::High,
-        };
+        let mut f = Finding::github_for_tests(
+            "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            Risk::High,
+            vec![at(1), at(2)],
+        );
         for n in [2, 0] {
             f.locations.truncate(n);
             let whole = serde_json::to_string_pretty(&finding(&f)).unwrap();

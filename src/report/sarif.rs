@@ -779,27 +779,11 @@ mod tests {
     use super::*;
     use crate::detect::Detectors;
     use crate::scan::Stats;
-    use crate::secret::SecretValue;
     use std::path::PathBuf;
     use std::time::Duration;
 
     fn finding(secret: &str, risk: Risk, locations: Vec<Location>) -> Finding {
-        let s = SecretValue::new(secret);
-        Finding {
-            rule_id: "github.classic-pat".into(),
-            rule_name: "GitHub personal access token (classic)".into(),
-            provider_id: "github".into(),
-            provider_name: "GitHub".into(),
-            severity: Severity::High,
-            confidence: Confidence::High,
-            fingerprint: s.fingerprint(),
-            secret: s,
-            companion: None,
-            locations,
-            signals: Default::default(),
-            scope: Scope::default(),
-            risk,
-        }
+        Finding::github_for_tests(secret, risk, locations)
     }
 
     fn at(origin: Origin, line: usize) -> Location {

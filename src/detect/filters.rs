@@ -96,9 +96,29 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
+    if url_credentials_are_placeholders(&lower) {
+        return true;
+    }
     // A run of 6 identical characters: `aaaaaa`, `000000`.
     let b = lower.as_bytes();
     b.windows(6).any(|w| w.iter().all(|&c| c == w[0]))
+}
+
+/// `scheme://user:user@host` (the password is the user name) and `scheme://foo:bar@host`: the
+/// shapes of example URLs in tests and documentation, never of a provisioned credential.
+fn url_credentials_are_placeholders(lower: &str) -> bool {
+    let Some((_, rest)) = lower.split_once("://") else {
+        return false;
+    };
+    let Some((userinfo, _)) = rest.split_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((user, password)) => {
+            (!user.is_empty() && user == password) || (user, password) == ("foo", "bar")
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]

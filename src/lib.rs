@@ -8,6 +8,7 @@ pub mod context;
 pub mod decode;
 pub mod detect;
 pub mod finding;
+pub mod lines;
 pub mod location;
 pub mod output;
 pub mod policy;

@@ -8,6 +8,7 @@ pub mod filters;
 pub mod keywords;
 pub mod rules;
 
+use crate::lines::LineCursor;
 use crate::secret::SecretValue;
 use keywords::KeywordSearcher;
 use regex::bytes::Regex;
@@ -115,22 +116,25 @@ struct Scratch {
     touched: Vec<usize>,
     /// Keyword occurrences in the item: (offset, keyword index).
     hits: Vec<(usize, u32)>,
-    /// The line holding the last keyword hit: its start, and the offset of its newline (or the
-    /// item's end). Hits come in order, so a line is delimited once however many hits it has
-    /// (a minified file is one line).
-    line: Option<(usize, usize)>,
+    /// Hits come in order: each line is delimited once (a minified file is one line).
+    line: LineCursor,
 }
 
 impl Scratch {
-    fn line(&mut self, hay: &[u8], at: usize) -> (usize, usize) {
-        match self.line {
-            Some((ls, le)) if ls <= at && at <= le => (ls, le),
-            _ => {
-                let ls = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
-                let le = memchr::memchr(b'\n', &hay[at..]).map_or(hay.len(), |i| at + i);
-                self.line = Some((ls, le));
-                (ls, le)
+    /// Adds the window `[ws, we)` for rule `r`; windows arrive in keyword order. With `merge`,
+    /// one overlapping the last window extends it. Without (anchored rules, whose regex runs
+    /// from the window's start), one starting where the last did is the same name reached
+    /// through another of its keywords, and is dropped.
+    fn add_window(&mut self, r: usize, ws: usize, we: usize, merge: bool) {
+        let spans = &mut self.spans[r];
+        match spans.last_mut() {
+            None => {
+                self.touched.push(r);
+                spans.push((ws, we));
             }
+            Some(last) if merge && ws <= last.1 => last.1 = last.1.max(we),
+            Some(last) if !merge && last.0 == ws => {}
+            Some(_) => spans.push((ws, we)),
         }
     }
 }
@@ -267,7 +271,7 @@ impl Detectors {
         // keywords (`eyJeyJeyJ…`: one hit every 3 bytes). Each block reports the keywords that
         // start in it, reading on past its end far enough to see them whole.
         let mut hits = std::mem::take(&mut scratch.hits);
-        scratch.line = None;
+        scratch.line.reset();
         let mut from = 0;
         while from < hay.len() {
             let to = (from + KEYWORD_BLOCK).min(hay.len());
@@ -294,34 +298,18 @@ impl Detectors {
                     // No search for the line end: the anchored regex stops at the first
                     // byte that does not continue the assignment, and a newline never does.
                     let we = (end + WINDOW_AFTER).min(hay.len());
-                    let spans = &mut scratch.spans[r];
-                    match spans.last() {
-                        Some(&(last, _)) if last == ws => {}
-                        Some(_) => spans.push((ws, we)),
-                        None => {
-                            scratch.touched.push(r);
-                            spans.push((ws, we));
-                        }
-                    }
+                    scratch.add_window(r, ws, we, false);
                 }
                 continue;
             }
-            let (ls, le) = scratch.line(hay, start);
+            let (ls, le) = scratch.line.line(hay, start);
             let ws = ls.max(start.saturating_sub(WINDOW_BEFORE));
             let we = if def.multiline {
                 (end + WINDOW_AFTER_MULTILINE).min(hay.len())
             } else {
                 le.min(end + WINDOW_AFTER)
             };
-            let spans = &mut scratch.spans[r];
-            match spans.last_mut() {
-                Some(last) if ws <= last.1 => last.1 = last.1.max(we),
-                Some(_) => spans.push((ws, we)),
-                None => {
-                    scratch.touched.push(r);
-                    spans.push((ws, we));
-                }
-            }
+            scratch.add_window(r, ws, we, true);
         }
     }
 

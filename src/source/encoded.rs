@@ -6,6 +6,7 @@
 //! with the byte span of the encoded value, so a finding in the decoded text is reported at the
 //! encoded location. Work is bounded: values and totals are capped.
 
+use crate::lines::LineCursor;
 use aho_corasick::{AhoCorasick, MatchKind};
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -142,7 +143,8 @@ fn triggered(p: &Patterns, bytes: &[u8]) -> Triggered {
         k8s: false,
         lines: Default::default(),
     };
-    let mut line: Option<(usize, usize)> = None;
+    // Hits come in order: one long (minified) line is delimited once, not once per hit.
+    let mut line = LineCursor::default();
     for m in p.prefilter.find_iter(bytes) {
         let (s, e) = (m.start(), m.end());
         let before = s.checked_sub(1).map(|b| bytes[b]);
@@ -167,15 +169,7 @@ fn triggered(p: &Patterns, bytes: &[u8]) -> Triggered {
                 }
             }
         };
-        // Hits come in order: one long (minified) line is delimited once, not once per hit.
-        let (ls, le) = match line {
-            Some((ls, le)) if s < le => (ls, le),
-            _ => (
-                memchr::memrchr(b'\n', &bytes[..s]).map_or(0, |i| i + 1),
-                memchr::memchr(b'\n', &bytes[e..]).map_or(bytes.len(), |i| e + i),
-            ),
-        };
-        line = Some((ls, le));
+        let (ls, le) = line.line(bytes, s);
         let lines = &mut t.lines[kind];
         if lines.last().map(|&(last, _)| last) != Some(ls) {
             lines.push((ls, le));
